@@ -1,0 +1,58 @@
+"""Choices of the coordination domain; models, forms and services import them from here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class RegionLevel(models.IntegerChoices):
+    PROVINCE = 1, _("Provinsi")
+    REGENCY = 2, _("Kabupaten/Kota")
+    DISTRICT = 3, _("Kecamatan")
+    VILLAGE = 4, _("Desa/Kelurahan")
+
+
+class RegionTimeZone(models.TextChoices):
+    """Indonesia's three zones; a province's zone applies to all its regions."""
+
+    WIB = "Asia/Jakarta", _("WIB (Waktu Indonesia Barat)")
+    WITA = "Asia/Makassar", _("WITA (Waktu Indonesia Tengah)")
+    WIT = "Asia/Jayapura", _("WIT (Waktu Indonesia Timur)")
+
+
+class AgencyKind(models.TextChoices):
+    KPU = "kpu", "KPU"
+    BAWASLU = "bawaslu", "Bawaslu"
+    POLRI = "polri", pgettext_lazy("agency kind", "Polri (Polda/Polres)")
+    TNI = "tni", pgettext_lazy("agency kind", "TNI (Korem/Kodim)")
+    PEMDA = "pemda", pgettext_lazy("agency kind", "Pemerintah daerah")
+    KESBANGPOL = "kesbangpol", "Kesbangpol"
+    CIVIL_SOCIETY = "civil_society", _("Organisasi masyarakat sipil")
+    EDUCATION = "education", _("Perguruan tinggi / pendidikan")
+    MEDIA = "media", _("Media")
+    OTHER = "other", _("Lainnya")
+
+
+class Role(models.TextChoices):
+    KPU_STAFF = "kpu_staff", _("Staf KPU")
+    LIAISON = "liaison", _("Penghubung (liaison)")
+
+
+class MeetingKind(models.TextChoices):
+    RAKOR = "rakor", _("Rapat koordinasi (rakor)")
+    BIMTEK = "bimtek", _("Pelatihan / bimtek")
+    WORKSHOP = "workshop", _("Workshop")
+    SIMULATION = "simulasi", _("Simulasi")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Terjadwal")
+    HELD = "held", _("Terlaksana")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+
+class RSVP(models.TextChoices):
+    PENDING = "pending", _("Belum menjawab")
+    ACCEPTED = "accepted", _("Hadir")
+    DECLINED = "declined", _("Tidak hadir")
+    DELEGATED = "delegated", _("Diwakilkan")

@@ -1,0 +1,146 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from coordination.enums import RSVP, MeetingKind, MeetingStatus
+
+
+def default_reminder_offsets() -> list[int]:
+    # Minutes before the start; 24 hours and 1 hour unless KPU staff choose otherwise.
+    return list(getattr(settings, "PILKADA_DEFAULT_REMINDER_MINUTES", [1440, 60]))
+
+
+class MeetingSeries(models.Model):
+    """A regular series (weekly, fortnightly, monthly rakor); each occurrence is its own Meeting."""
+
+    title = models.CharField(_("judul"), max_length=200)
+    frequency = models.CharField(_("frekuensi"), max_length=20)
+    until = models.DateField(_("sampai"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("seri rapat")
+        verbose_name_plural = _("seri rapat")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Meeting(models.Model):
+    """A coordination meeting. Times are stored in UTC and shown in the region's zone.
+
+    `uid` and `sequence` are the iCalendar identity: the UID never changes, and every change that
+    invitees must see (time, place, link, cancellation) raises the sequence.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("jenis"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("judul"), max_length=200)
+    region = models.ForeignKey(
+        "coordination.Region",
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    organiser = models.ForeignKey(
+        "coordination.Agency",
+        verbose_name=_("penyelenggara"),
+        on_delete=models.PROTECT,
+        related_name="organised_meetings",
+    )
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"))
+    location = models.CharField(_("tempat"), max_length=300, blank=True)
+    online_url = models.URLField(_("tautan daring"), max_length=500, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    reminder_offsets = models.JSONField(
+        _("pengingat (menit sebelum)"), default=default_reminder_offsets
+    )
+    invited_agencies = models.ManyToManyField(
+        "coordination.Agency",
+        verbose_name=_("lembaga diundang"),
+        related_name="meeting_invitations",
+        blank=True,
+    )
+    minutes = models.TextField(_("notulen"), blank=True)
+    minutes_recorded_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rapat")
+        verbose_name_plural = _("rapat")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["starts_at"], name="meeting_starts_idx"),
+            models.Index(fields=["region", "starts_at"], name="meeting_region_starts_idx"),
+            models.Index(fields=["organiser", "starts_at"], name="meeting_organiser_starts_idx"),
+            models.Index(fields=["status", "starts_at"], name="meeting_status_starts_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingInvitee(models.Model):
+    """One invited person and their answer. People invited through an agency get a row too."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_invites"
+    )
+    agency = models.ForeignKey(
+        "coordination.Agency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Lembaga yang diwakili, bila diundang melalui lembaga."),
+    )
+    response = models.CharField(
+        _("jawaban"), max_length=20, choices=RSVP.choices, default=RSVP.PENDING
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diwakilkan kepada"),
+    )
+    attended = models.BooleanField(_("hadir"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("undangan rapat")
+        verbose_name_plural = _("undangan rapat")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="invitee_unique_person"),
+        ]
+        indexes = [models.Index(fields=["person", "meeting"], name="invitee_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.meeting}"

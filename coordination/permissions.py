@@ -1,0 +1,144 @@
+"""Who may do what: named predicates used by views, templates and tests alike.
+
+The matrix (DESIGN.md section 5):
+- superusers administer everything;
+- KPU staff of a province manage everything in the province; KPU staff of a regency manage their
+  regency (a "managed region" is the region of a KPU agency where the person is KPU staff);
+- liaisons see their agency's meetings and tasks and update only their agency's tasks;
+- everyone else gets 403/404.
+
+The person's memberships are read once per request and kept on the user object, so asking many
+predicates on one page costs one query.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from coordination.enums import AgencyKind, Role
+
+
+@dataclass(frozen=True)
+class Access:
+    is_superuser: bool
+    staff_region_codes: tuple[str, ...]
+    agency_ids: frozenset[int]
+    liaison_agency_ids: frozenset[int]
+    staff_agency_ids: frozenset[int]
+
+    @property
+    def is_kpu_staff(self) -> bool:
+        return self.is_superuser or bool(self.staff_region_codes)
+
+
+NO_ACCESS = Access(False, (), frozenset(), frozenset(), frozenset())
+_CACHE_ATTR = "_pilkada_access"
+
+
+def access_for(user) -> Access:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from coordination.models import Membership
+
+    rows = Membership.objects.filter(
+        person=user, is_active=True, agency__is_active=True
+    ).values_list("agency_id", "role", "agency__kind", "agency__region_id")
+    staff_codes, agencies, liaison, staff = set(), set(), set(), set()
+    for agency_id, role, kind, region_code in rows:
+        agencies.add(agency_id)
+        if role == Role.KPU_STAFF and kind == AgencyKind.KPU:
+            staff.add(agency_id)
+            staff_codes.add(region_code)
+        elif role == Role.LIAISON:
+            liaison.add(agency_id)
+    access = Access(
+        is_superuser=user.is_superuser,
+        staff_region_codes=_outermost(staff_codes),
+        agency_ids=frozenset(agencies),
+        liaison_agency_ids=frozenset(liaison),
+        staff_agency_ids=frozenset(staff),
+    )
+    setattr(user, _CACHE_ATTR, access)
+    return access
+
+
+def forget_access(user) -> None:
+    """Drop the cached memberships, after a service changed them."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _outermost(codes: set[str]) -> tuple[str, ...]:
+    # A province already covers its regencies; keeping only the outermost makes filters shorter.
+    return tuple(
+        sorted(c for c in codes if not any(_within(c, other) and c != other for other in codes))
+    )
+
+
+def _within(code: str, ancestor: str) -> bool:
+    return code == ancestor or code.startswith(ancestor + ".")
+
+
+def region_code_in_scope(code: str, scope_codes: tuple[str, ...]) -> bool:
+    return any(_within(code, root) for root in scope_codes)
+
+
+def subtree_q(codes, field: str = "region") -> Q:
+    """A filter for rows whose `field` (a Region foreign key) lies in any of the subtrees."""
+    query = Q(pk__in=[])
+    for code in codes:
+        query |= Q(**{f"{field}_id": code}) | Q(**{f"{field}_id__startswith": code + "."})
+    return query
+
+
+# --- predicates -----------------------------------------------------------------------------
+
+
+def is_kpu_staff(user) -> bool:
+    return access_for(user).is_kpu_staff
+
+
+def can_manage_region(user, region) -> bool:
+    """KPU staff whose scope contains the region (or superusers)."""
+    access = access_for(user)
+    if access.is_superuser:
+        return True
+    code = region if isinstance(region, str) else region.pk
+    return region_code_in_scope(code, access.staff_region_codes)
+
+
+def can_manage_agency(user, agency) -> bool:
+    return can_manage_region(user, agency.region_id)
+
+
+def can_create_agency(user) -> bool:
+    return is_kpu_staff(user)
+
+
+def can_invite_people(user, agency=None) -> bool:
+    """KPU staff invite people, only into agencies within their own regions."""
+    if agency is None:
+        return is_kpu_staff(user)
+    return can_manage_agency(user, agency)
+
+
+def can_view_agency(user, agency) -> bool:
+    access = access_for(user)
+    return agency.pk in access.agency_ids or can_manage_agency(user, agency)
+
+
+def is_member_of(user, agency_id: int) -> bool:
+    return agency_id in access_for(user).agency_ids
+
+
+def is_liaison_of(user, agency_id: int) -> bool:
+    return agency_id in access_for(user).liaison_agency_ids
+
+
+def can_use_staff_area(user) -> bool:
+    """Anyone with a role somewhere (or a superuser) has a staff home."""
+    access = access_for(user)
+    return access.is_superuser or bool(access.agency_ids)

@@ -1,0 +1,1 @@
+"""Reads and aggregations of the coordination domain."""

@@ -1,0 +1,32 @@
+"""The staff home and a person's own page (their agencies and roles)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from coordination import permissions
+from coordination.selectors.people import memberships_of
+
+
+@login_required
+@require_GET
+def staff_home(request):
+    access = permissions.access_for(request.user)
+    return render(
+        request,
+        "coordination/staff_home.html",
+        {
+            "access": access,
+            "memberships": memberships_of(person=request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def profile(request):
+    return render(
+        request,
+        "coordination/profile.html",
+        {"memberships": memberships_of(person=request.user)},
+    )

@@ -1,0 +1,1 @@
+"""Outreach (sosialisasi) events; see outreach/README in docs."""

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from coordination.views import public
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("tentang-data/", public.about_data, name="about_data"),
+    path("healthz", public.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("allauth.urls")),
+    path("koordinasi/", include("coordination.urls")),
+    path("sosialisasi/", include("outreach.urls")),
+    path("admin/", admin.site.urls),
+]

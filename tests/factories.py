@@ -1,0 +1,112 @@
+"""Factories for every model the tests build; one place, so tests read the same everywhere."""
+
+import factory
+from django.utils import timezone
+
+from coordination.enums import AgencyKind, RegionLevel, Role
+from coordination.models import Agency, Membership, Person, Region
+
+DEFAULT_PASSWORD = "uji-kata-sandi-2024"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{(n % 80) + 11:02d}")
+    name = factory.Sequence(lambda n: f"Provinsi {n}")
+    level = RegionLevel.PROVINCE
+    parent = None
+
+
+def region_tree(
+    province_code: str = "17",
+    regencies: int = 2,
+    districts: int = 2,
+    villages: int = 2,
+    timezone_name: str = "Asia/Jakarta",
+) -> Region:
+    """A small hierarchy with official-looking codes: 17, 17.01, 17.01.01, 17.01.01.2001."""
+    province = RegionFactory(
+        code=province_code,
+        name=f"Provinsi {province_code}",
+        level=RegionLevel.PROVINCE,
+        timezone=timezone_name,
+    )
+    for r in range(1, regencies + 1):
+        regency = RegionFactory(
+            code=f"{province_code}.{r:02d}",
+            name=f"Kabupaten {province_code}.{r:02d}",
+            level=RegionLevel.REGENCY,
+            parent=province,
+            timezone=timezone_name,
+        )
+        for d in range(1, districts + 1):
+            district = RegionFactory(
+                code=f"{regency.code}.{d:02d}",
+                name=f"Kecamatan {regency.code}.{d:02d}",
+                level=RegionLevel.DISTRICT,
+                parent=regency,
+                timezone=timezone_name,
+            )
+            for v in range(1, villages + 1):
+                RegionFactory(
+                    code=f"{district.code}.{2000 + v}",
+                    name=f"Desa {district.code}.{2000 + v}",
+                    level=RegionLevel.VILLAGE,
+                    parent=district,
+                    timezone=timezone_name,
+                )
+    return province
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"orang{n}@uji.test")
+    full_name = factory.Sequence(lambda n: f"Orang Uji {n}")
+    date_joined = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def _save_password(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Lembaga Uji {n}")
+    kind = AgencyKind.OTHER
+    region = factory.SubFactory(RegionFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    person = factory.SubFactory(PersonFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    role = Role.LIAISON
+
+
+def kpu_staff(region: Region, **person_fields) -> Person:
+    """A person who is KPU staff of the KPU office serving `region`."""
+    agency = Agency.objects.filter(kind=AgencyKind.KPU, region=region).first() or AgencyFactory(
+        kind=AgencyKind.KPU, region=region, name=f"KPU {region.name}"
+    )
+    person = PersonFactory(**person_fields)
+    MembershipFactory(person=person, agency=agency, role=Role.KPU_STAFF)
+    return person
+
+
+def liaison(agency: Agency, **person_fields) -> Person:
+    person = PersonFactory(**person_fields)
+    MembershipFactory(person=person, agency=agency, role=Role.LIAISON)
+    return person
