@@ -90,7 +90,9 @@ def subtree_q(codes, field: str = "region") -> Q:
     """A filter for rows whose `field` (a Region foreign key) lies in any of the subtrees."""
     query = Q(pk__in=[])
     for code in codes:
-        query |= Q(**{f"{field}_id": code}) | Q(**{f"{field}_id__startswith": code + "."})
+        # `<fk>__pk__startswith` compares the local column (no join); Django refuses a text
+        # lookup on the bare `<fk>_id` attribute.
+        query |= Q(**{f"{field}_id": code}) | Q(**{f"{field}__pk__startswith": code + "."})
     return query
 
 
