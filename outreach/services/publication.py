@@ -11,13 +11,13 @@ CACHE_KEY = "outreach:publication-state"
 
 
 def publication_bump() -> None:
-    """Raise the counter inside the caller's transaction; drop the cached copy after commit.
-
-    Dropping only after commit keeps other processes from caching the old value again between
-    our write and the commit.
+    """Raise the counter inside the caller's transaction and drop the cached copy twice: now
+    (this process sees its own change at once) and after commit (another process may have cached
+    the old value again between our write and the commit).
     """
     now = timezone.now()
     updated = PublicationState.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now)
     if not updated:
         PublicationState.objects.create(pk=1, version=1, changed_at=now)
+    cache.delete(CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
