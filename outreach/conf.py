@@ -11,6 +11,8 @@ DEFAULTS = {
     "OUTREACH_CACHE_SECONDS": 3600,
     # max-age of public feeds for shared caches and calendar clients.
     "OUTREACH_FEED_MAX_AGE": 900,
+    # Licence named in the JSON open-data feed; the publishing commission decides it.
+    "OUTREACH_OPEN_DATA_LICENSE": "CC BY 4.0",
 }
 
 

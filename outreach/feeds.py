@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from outreach import conf
 from outreach.display import absolute, event_path, place_text, region_chain
 from outreach.enums import AudienceSegment, EventStatus
 
@@ -111,7 +112,7 @@ def json_body(events, *, name: str, feed_url: str) -> bytes:
     data = {
         "title": name,
         "url": feed_url,
-        "license": "CC BY 4.0",
+        "license": conf.get("OUTREACH_OPEN_DATA_LICENSE"),
         "count": len(events),
         "events": [event_record(e) for e in events],
     }
