@@ -87,12 +87,15 @@ def region_code_in_scope(code: str, scope_codes: tuple[str, ...]) -> bool:
 
 
 def subtree_q(codes, field: str = "region") -> Q:
-    """A filter for rows whose `field` (a Region foreign key) lies in any of the subtrees."""
+    """A filter for rows whose `field` (a Region foreign key) lies in any of the subtrees.
+
+    With field="code" it filters Region itself. Either way the database compares the stored code
+    (no join): an equality or a prefix LIKE that PostgreSQL's pattern index answers.
+    """
+    column = "code" if field == "code" else f"{field}__pk"
     query = Q(pk__in=[])
     for code in codes:
-        # `<fk>__pk__startswith` compares the local column (no join); Django refuses a text
-        # lookup on the bare `<fk>_id` attribute.
-        query |= Q(**{f"{field}_id": code}) | Q(**{f"{field}__pk__startswith": code + "."})
+        query |= Q(**{column: code}) | Q(**{f"{column}__startswith": code + "."})
     return query
 
 

@@ -10,6 +10,7 @@ from coordination.demo import DEMO_PASSWORD
 STEPS = [
     "coordination.demo.foundation",
     "coordination.demo.meetings_readiness",
+    "outreach.demo",
 ]
 
 LOGINS = [
