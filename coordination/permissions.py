@@ -235,3 +235,8 @@ def can_manage_elections(user) -> bool:
     if access.is_superuser:
         return True
     return any("." not in code for code in access.staff_region_codes)
+
+
+def can_view_elections(user) -> bool:
+    """Every KPU staff member reads the timeline and the checklists; regency staff only read."""
+    return is_kpu_staff(user)
