@@ -198,6 +198,11 @@ def can_view_meeting_documents(user, meeting) -> bool:
     return can_view_meeting(user, meeting)
 
 
+def can_delete_meeting_document(user, meeting) -> bool:
+    """Those who manage the meeting attach documents and remove them."""
+    return can_manage_meeting(user, meeting)
+
+
 # --- readiness tasks ------------------------------------------------------------------------
 # A task belongs to its region and to its responsible agency: KPU staff of the region manage it;
 # the agency's liaisons (and its KPU staff) see and update it; nobody else learns it exists.

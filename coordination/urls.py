@@ -42,6 +42,11 @@ urlpatterns += [
         meetings.meeting_document_download,
         name="meeting_document",
     ),
+    path(
+        "rapat/<int:pk>/lampiran/<int:doc_pk>/hapus/",
+        meetings.meeting_document_delete_view,
+        name="meeting_document_delete",
+    ),
     path("tugas/", tasks.task_list, name="task_list"),
     path("tugas/baru/", tasks.task_create_view, name="task_create"),
     path("tugas/impor/", tasks.task_import_view, name="task_import"),
