@@ -230,6 +230,11 @@ def can_view_dashboard(user) -> bool:
     return is_kpu_staff(user)
 
 
+def can_view_national_summary(user) -> bool:
+    """The whole country at once: only superusers administer more than one province."""
+    return access_for(user).is_superuser
+
+
 def can_view_update_feed(user) -> bool:
     return is_kpu_staff(user)
 
