@@ -80,7 +80,7 @@ class TaskStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Berjalan")
     AT_RISK = "at_risk", _("Berisiko")
     BLOCKED = "blocked", _("Terhambat")
-    DONE = "done", _("Selesai")
+    DONE = "done", pgettext_lazy("task status", "Selesai")
 
 
 class TaskPriority(models.TextChoices):

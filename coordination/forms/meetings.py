@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coordination.enums import RSVP, MeetingKind, SeriesFrequency, TaskCategory
 from coordination.forms.people import RegionChoiceField
@@ -173,7 +174,9 @@ class RSVPForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(
-        label=_("Hadir"), required=False, widget=forms.CheckboxSelectMultiple
+        label=pgettext_lazy("attendance", "Hadir"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, invitees=(), **kwargs):
