@@ -54,6 +54,15 @@ def meeting_when(meeting: Meeting) -> str:
     )
 
 
+def meeting_start(meeting: Meeting) -> str:
+    """'Rabu, 20 November 2024, 9.00 WIB': the start alone, for subject lines."""
+    start = meeting.starts_at.astimezone(ZoneInfo(meeting.region.timezone))
+    return (
+        f"{date_format(start, 'l, j F Y')}, {date_format(start, 'TIME_FORMAT')} "
+        f"{meeting.region.zone_abbreviation}"
+    )
+
+
 def lead_time(minutes: int) -> str:
     """'24 jam', '1 hari 2 jam', '30 menit'."""
     days, rest = divmod(minutes, 1440)
@@ -106,7 +115,7 @@ def _meeting_parts(delivery: Delivery) -> tuple[str, str, str, bytes]:
         ),
         "reason": meeting.cancel_reason,
     }
-    subject = _subject(delivery.kind, meeting, when)
+    subject = _subject(delivery.kind, meeting, meeting_start(meeting))
     text = render_to_string("coordination/mail/meeting.txt", context)
     html = render_to_string("coordination/mail/meeting.html", context)
     method = ics.METHOD_CANCEL if delivery.kind in CANCEL_KINDS else ics.METHOD_REQUEST
