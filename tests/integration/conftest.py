@@ -5,6 +5,7 @@ Locally these tests skip when PostgreSQL or Redis is missing; with PILKADA_REQUI
 (CI) they fail instead.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -141,10 +142,8 @@ class WorkerProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
         # Orphaned pool children of a killed main process share its group.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     def tail(self, lines: int = 40) -> str:
         logs = sorted(self.log_dir.glob("worker-*.log"))
