@@ -147,3 +147,14 @@ def can_use_staff_area(user) -> bool:
     """Anyone with a role somewhere (or a superuser) has a staff home."""
     access = access_for(user)
     return access.is_superuser or bool(access.agency_ids)
+
+
+def can_view_meeting_deliveries(user, meeting) -> bool:
+    """The delivery log of a meeting: KPU staff who manage the meeting's region."""
+    return can_manage_region(user, meeting.region_id)
+
+
+def can_set_reminder_defaults(user, region=None) -> bool:
+    if region is None:
+        return is_kpu_staff(user)
+    return can_manage_region(user, region)

@@ -71,6 +71,13 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key} → {self.email} ({self.status})"
 
+    @property
+    def reminder_minutes(self) -> int | None:
+        """The offset of a reminder ("60m@20241120T0200Z" -> 60), None for other kinds."""
+        if self.kind != DeliveryKind.REMINDER:
+            return None
+        return int(self.key.split("m@", 1)[0])
+
 
 class MeetingReminder(models.Model):
     """One reminder slot of a meeting: "send the 60-minute reminder at due_at".

@@ -79,11 +79,6 @@ def lead_time(minutes: int) -> str:
     return " ".join(parts)
 
 
-def reminder_minutes(key: str) -> int:
-    """The offset encoded in a reminder key ("60m@20241120T0200Z" -> 60)."""
-    return int(key.split("m@", 1)[0])
-
-
 def _subject(kind: str, meeting: Meeting, when: str) -> str:
     values = {"title": meeting.title, "when": when}
     if kind == DeliveryKind.INVITATION:
@@ -109,9 +104,7 @@ def _meeting_parts(delivery: Delivery) -> tuple[str, str, str, bytes]:
         "url": url,
         "zone": meeting.region.get_timezone_display(),
         "lead": (
-            lead_time(reminder_minutes(delivery.key))
-            if delivery.kind == DeliveryKind.REMINDER
-            else ""
+            lead_time(delivery.reminder_minutes) if delivery.kind == DeliveryKind.REMINDER else ""
         ),
         "reason": meeting.cancel_reason,
     }
