@@ -14,11 +14,11 @@ from coordination.forms.reminders import ReminderDefaultForm
 from coordination.models import Delivery, Meeting, Region, ReminderDefault
 from coordination.selectors.notifications import meeting_deliveries, meeting_delivery_counts
 from coordination.services.notifications import delivery_retry
+from coordination.services.notifications_mail import lead_time
 from coordination.services.notifications_reminders import (
     default_reminder_minutes,
     reminder_default_set,
 )
-from coordination.services.notifications_mail import lead_time
 from coordination.views.decorators import kpu_staff_required
 from coordination.views.forms import apply_validation_error
 
