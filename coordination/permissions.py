@@ -149,6 +149,94 @@ def can_use_staff_area(user) -> bool:
     return access.is_superuser or bool(access.agency_ids)
 
 
+# --- meetings -------------------------------------------------------------------------------
+# A meeting belongs to its region: KPU staff whose scope holds the region manage it. Members of
+# the organising agency and of every invited agency, and each invited person, may see it.
+
+
+def _meeting_agency_ids(meeting) -> set[int]:
+    # `all()` so a list page can prefetch the invited agencies once for every row.
+    return {agency.pk for agency in meeting.invited_agencies.all()} | {meeting.organiser_id}
+
+
+def can_manage_meeting(user, meeting) -> bool:
+    return can_manage_region(user, meeting.region_id)
+
+
+def can_create_meeting(user) -> bool:
+    return is_kpu_staff(user)
+
+
+def is_meeting_invitee(user, meeting) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return meeting.invitees.filter(person_id=user.pk).exists()
+
+
+def can_view_meeting(user, meeting) -> bool:
+    if can_manage_meeting(user, meeting):
+        return True
+    if access_for(user).agency_ids & _meeting_agency_ids(meeting):
+        return True
+    return is_meeting_invitee(user, meeting)
+
+
+def can_respond_to_invitation(user, meeting) -> bool:
+    """Invited people and members of invited agencies answer while the meeting is ahead."""
+    from django.utils import timezone
+
+    from coordination.enums import MeetingStatus
+
+    if meeting.status != MeetingStatus.SCHEDULED or meeting.ends_at <= timezone.now():
+        return False
+    access = access_for(user)
+    invited = {agency.pk for agency in meeting.invited_agencies.all()}
+    return bool(access.agency_ids & invited) or is_meeting_invitee(user, meeting)
+
+
+def can_view_meeting_documents(user, meeting) -> bool:
+    return can_view_meeting(user, meeting)
+
+
+# --- readiness tasks ------------------------------------------------------------------------
+# A task belongs to its region and to its responsible agency: KPU staff of the region manage it;
+# the agency's liaisons (and its KPU staff) see and update it; nobody else learns it exists.
+
+
+def can_view_task(user, task) -> bool:
+    return can_manage_region(user, task.region_id) or is_member_of(user, task.agency_id)
+
+
+def can_update_task(user, task) -> bool:
+    """Status updates: the region's KPU staff and the responsible agency's liaisons."""
+    return can_manage_region(user, task.region_id) or is_liaison_of(user, task.agency_id)
+
+
+def can_manage_task(user, task) -> bool:
+    """Editing the task itself (title, due date, agency, ...) is for KPU staff of the region."""
+    return can_manage_region(user, task.region_id)
+
+
+def can_create_task(user) -> bool:
+    return is_kpu_staff(user)
+
+
+def can_view_dashboard(user) -> bool:
+    return is_kpu_staff(user)
+
+
+def can_view_update_feed(user) -> bool:
+    return is_kpu_staff(user)
+
+
+def can_manage_elections(user) -> bool:
+    """Election timelines and checklists apply to many regions: province staff and superusers."""
+    access = access_for(user)
+    if access.is_superuser:
+        return True
+    return any("." not in code for code in access.staff_region_codes)
+
+
 def can_view_meeting_deliveries(user, meeting) -> bool:
     """The delivery log of a meeting: KPU staff who manage the meeting's region."""
     return can_manage_region(user, meeting.region_id)

@@ -114,6 +114,57 @@ def liaison(agency: Agency, **person_fields) -> Person:
     return person
 
 
+# --- meetings and readiness -------------------------------------------------------------------
+
+
+def meeting(*, region: Region, organiser: Agency | None = None, invited=(), **fields):
+    """A scheduled meeting through the service (so invitee rows exist), starting tomorrow."""
+    from coordination.enums import MeetingKind
+    from coordination.services.meetings import meeting_create
+
+    starts_at = fields.pop("starts_at", timezone.now() + timedelta(days=1))
+    organiser = organiser or Agency.objects.filter(kind=AgencyKind.KPU, region=region).first()
+    if organiser is None:
+        organiser = AgencyFactory(kind=AgencyKind.KPU, region=region, name=f"KPU {region.name}")
+    invited = list(invited) or [organiser]
+    defaults = {
+        "kind": MeetingKind.RAKOR,
+        "title": "Rakor kesiapan logistik",
+        "location": "Aula KPU",
+        "ends_at": starts_at + timedelta(hours=2),
+    }
+    defaults.update(fields)
+    return meeting_create(
+        actor=None,
+        region=region,
+        organiser=organiser,
+        starts_at=starts_at,
+        invited_agencies=invited,
+        **defaults,
+    )
+
+
+class ElectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coordination.Election"
+        django_get_or_create = ("name",)
+
+    name = "Pilkada Uji"
+    voting_day = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
+
+
+class ReadinessTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coordination.ReadinessTask"
+
+    title = factory.Sequence(lambda n: f"Tugas uji {n}")
+    category = "logistik"
+    election = factory.SubFactory(ElectionFactory)
+    region = factory.SubFactory(RegionFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
 class MeetingFactory(factory.django.DjangoModelFactory):
     """A rakor two days from now, two hours long, organised by a KPU office of its region."""
 

@@ -1,18 +1,33 @@
-from .meetings import Meeting, MeetingInvitee, MeetingSeries
+from .meetings import Meeting, MeetingDocument, MeetingInvitee, MeetingSeries
 from .notifications import Delivery, MeetingReminder, ReminderDefault
 from .people import Agency, Invitation, Membership, Person
+from .readiness import (
+    Checklist,
+    ChecklistItem,
+    Election,
+    ElectionStage,
+    ReadinessTask,
+    TaskUpdate,
+)
 from .regions import Region
 
 __all__ = [
     "Agency",
+    "Checklist",
+    "ChecklistItem",
     "Delivery",
+    "Election",
+    "ElectionStage",
     "Invitation",
     "Meeting",
+    "MeetingDocument",
     "MeetingInvitee",
     "MeetingReminder",
     "MeetingSeries",
     "Membership",
     "Person",
+    "ReadinessTask",
     "Region",
     "ReminderDefault",
+    "TaskUpdate",
 ]

@@ -1,32 +1,13 @@
-"""Reads for meeting mail: who receives it, and the delivery log."""
+"""Reads for meeting mail: who receives reminders, and the delivery log.
+
+Invitations, changes and cancellations go to `selectors.meetings.meeting_recipients`.
+"""
 
 from django.db.models import Count, Q, QuerySet
 
-from coordination.enums import RSVP, DeliveryStatus, Role
-from coordination.models import Delivery, Meeting, MeetingInvitee, Membership, Person
-
-
-def meeting_recipients(*, meeting: Meeting) -> QuerySet[Person]:
-    """Everyone who must hear about the meeting: the invited people, the people they delegated
-    to, and the active liaisons and KPU staff of every invited agency. Inactive accounts, and
-    members of inactive agencies, are left out. Each person appears once.
-    """
-    invitees = MeetingInvitee.objects.filter(meeting=meeting)
-    members = Membership.objects.filter(
-        agency__in=meeting.invited_agencies.values("pk"),
-        agency__is_active=True,
-        is_active=True,
-        role__in=[Role.LIAISON, Role.KPU_STAFF],
-    )
-    return (
-        Person.objects.filter(is_active=True)
-        .filter(
-            Q(pk__in=invitees.values("person"))
-            | Q(pk__in=invitees.filter(delegate__isnull=False).values("delegate"))
-            | Q(pk__in=members.values("person"))
-        )
-        .order_by("pk")
-    )
+from coordination.enums import RSVP, DeliveryStatus
+from coordination.models import Delivery, Meeting, MeetingInvitee, Person
+from coordination.selectors.meetings import meeting_recipients
 
 
 def reminder_recipients(*, meeting: Meeting) -> QuerySet[Person]:

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from coordination.enums import DeliveryKind, MeetingStatus
 from coordination.models import Delivery, Meeting, Person
-from coordination.selectors.notifications import meeting_recipients
+from coordination.selectors.meetings import meeting_recipients
 from coordination.services.notifications import deliveries_create
 from coordination.services.notifications_reminders import meeting_reminders_sync
 

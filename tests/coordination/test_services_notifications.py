@@ -9,7 +9,8 @@ from icalendar import Calendar
 
 from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus, MeetingStatus
 from coordination.models import Delivery, MeetingInvitee
-from coordination.selectors.notifications import meeting_recipients, reminder_recipients
+from coordination.selectors.meetings import meeting_recipients
+from coordination.selectors.notifications import reminder_recipients
 from coordination.services import meeting_notifications, notifications
 from tests import factories
 
@@ -36,38 +37,27 @@ def _calendar_of(message):
 # --- recipients ---------------------------------------------------------------------------------
 
 
-def test_meeting_recipients_invitees_delegates_and_agency_members(meeting, bawaslu):
+def test_reminder_recipients_leave_out_who_declined_or_delegated(meeting, bawaslu):
     guest = factories.PersonFactory(email="tamu@uji.test")
     delegate = factories.PersonFactory(email="wakil@uji.test")
-    factories.invite(meeting, guest)
+    no = factories.PersonFactory(email="tidak@uji.test")
+    factories.invite(meeting, guest, no)
     MeetingInvitee.objects.filter(person=guest).update(response=RSVP.DELEGATED, delegate=delegate)
+    MeetingInvitee.objects.create(meeting=meeting, person=delegate, delegated_by=guest)
+    MeetingInvitee.objects.filter(person=no).update(response=RSVP.DECLINED)
     liaison = factories.liaison(bawaslu, email="penghubung@uji.test")
-    staff = factories.PersonFactory(email="staf@uji.test")
-    factories.MembershipFactory(person=staff, agency=bawaslu, role="kpu_staff")
     former = factories.liaison(bawaslu, email="mantan@uji.test")
     former.memberships.update(is_active=False)
-    inactive = factories.liaison(bawaslu, email="nonaktif@uji.test")
-    inactive.is_active = False
-    inactive.save(update_fields=["is_active"])
     meeting.invited_agencies.add(bawaslu)
     factories.invite(meeting, liaison)  # invited twice (in person and by agency): once
 
-    emails = [p.email for p in meeting_recipients(meeting=meeting)]
+    everyone = [p.email for p in meeting_recipients(meeting=meeting)]
+    reminded = [p.email for p in reminder_recipients(meeting=meeting)]
 
-    assert sorted(emails) == sorted(
-        ["tamu@uji.test", "wakil@uji.test", "penghubung@uji.test", "staf@uji.test"]
+    assert sorted(everyone) == sorted(
+        ["tamu@uji.test", "wakil@uji.test", "tidak@uji.test", "penghubung@uji.test"]
     )
-    assert sorted(p.email for p in reminder_recipients(meeting=meeting)) == sorted(
-        ["wakil@uji.test", "penghubung@uji.test", "staf@uji.test"]
-    )
-
-
-def test_meeting_recipients_skip_inactive_agency(meeting, bawaslu):
-    factories.liaison(bawaslu)
-    bawaslu.is_active = False
-    bawaslu.save(update_fields=["is_active"])
-    meeting.invited_agencies.add(bawaslu)
-    assert list(meeting_recipients(meeting=meeting)) == []
+    assert sorted(reminded) == ["penghubung@uji.test", "wakil@uji.test"]
 
 
 # --- invitations, updates, cancellations --------------------------------------------------------

@@ -171,3 +171,36 @@ def test_unknown_invitation_link_is_404_with_explanation(client, db):
     response = client.get(reverse("coordination:invitation_accept", args=["tidak-ada"]))
     assert response.status_code == 404
     assert "Undangan tidak berlaku" in response.content.decode()
+
+
+def test_login_page_offers_no_sign_up(client, db):
+    html = client.get(reverse("account_login")).content.decode()
+    assert reverse("account_signup") not in html
+    assert reverse("account_reset_password") in html
+
+
+def test_password_reset_mails_a_working_link(client, province_staff):
+    from django.core import mail
+
+    client.post(reverse("account_reset_password"), {"email": "kpu.prov@uji.test"})
+    assert len(mail.outbox) == 1
+    link = next(word for word in mail.outbox[0].body.split() if "/akun/password/reset/key/" in word)
+    path = (
+        link.split("127.0.0.1:8000", 1)[-1]
+        if "127.0.0.1:8000" in link
+        else link.split("testserver")[-1]
+    )
+    response = client.get(path, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
+    response = client.post(
+        form_url, {"password1": "Baru-Sekali-2024", "password2": "Baru-Sekali-2024"}
+    )
+    assert response.status_code == 302
+    province_staff.refresh_from_db()
+    assert province_staff.check_password("Baru-Sekali-2024")
+
+
+def test_logout_is_a_post(client, province_staff):
+    client.force_login(province_staff)
+    client.post(reverse("account_logout"))
+    assert "_auth_user_id" not in client.session

@@ -12,10 +12,11 @@ from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 
-from coordination.enums import DeliveryStatus, MeetingStatus
+from coordination.enums import AgencyKind, DeliveryStatus, MeetingKind
 from coordination.models import Delivery, MeetingInvitee, Person
 from coordination.services import meeting_notifications, notifications
 from coordination.services import notifications_reminders as reminders
+from coordination.services.meetings import meeting_cancel, meeting_create
 from tests import factories
 
 pytestmark = pytest.mark.integration
@@ -76,10 +77,16 @@ def test_meeting_created_sends_invitation_then_reminders(
     bengkulu, smtp_server, celery_worker_process
 ):
     people = _people(3, "undangan")
-    meeting = _meeting_with(people, bengkulu, reminder_offsets=[1440, 60], title="Rakor Pleno")
+    start = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
     smtp_server.refuse_once.add(people[0].email)  # first attempt refused, retried after 1 s
 
-    meeting_notifications.meeting_created(meeting_id=meeting.pk)
+    # Through the meeting service: the hook runs after its commit and enqueues to Redis.
+    kpu = factories.AgencyFactory(kind=AgencyKind.KPU, region=bengkulu)
+    meeting = meeting_create(
+        actor=None, kind=MeetingKind.RAKOR, title="Rakor Pleno", region=bengkulu,
+        organiser=kpu, starts_at=start, ends_at=start + timedelta(hours=2), invited_agencies=[kpu],
+        invited_people=people, location="Aula KPU", reminder_offsets=[1440, 60],
+    )  # fmt: skip
     wait_until(_all_sent(meeting, 3), 30, f"invitations not sent:\n{celery_worker_process.tail()}")
 
     invitations = smtp_server.snapshot()
@@ -196,11 +203,7 @@ def test_cancelled_meeting_sends_no_reminders(bengkulu, smtp_server, celery_work
     meeting_notifications.meeting_created(meeting_id=meeting.pk)
     wait_until(_all_sent(meeting, 4), 30, "invitations not sent")
 
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.sequence += 1
-    meeting.cancelled_at = timezone.now()
-    meeting.save()
-    meeting_notifications.meeting_cancelled(meeting_id=meeting.pk)
+    meeting_cancel(actor=None, meeting=meeting, reason="Bentrok dengan pleno")
     for minutes in (1440, 60):
         reminders.reminders_dispatch_due(now=meeting.starts_at - timedelta(minutes=minutes))
     wait_until(_all_sent(meeting, 8), 30, "cancellations not sent")
