@@ -23,4 +23,5 @@ urlpatterns = [
         name="meeting_delivery_retry",
     ),
     path("pengingat/", deliveries.reminder_defaults_view, name="reminder_defaults"),
+    path("profil/ringkasan/", deliveries.digest_preference_view, name="digest_preference"),
 ]

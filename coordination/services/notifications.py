@@ -185,7 +185,11 @@ def obsolete_reason(delivery: Delivery, now: datetime) -> str:
     """Why a queued message must no longer go out ("" when it should)."""
     meeting = delivery.meeting
     if meeting is None:
-        return ""
+        from coordination.services.notifications_digests import digest_context
+
+        if not delivery.person.receives_digests:
+            return "digests turned off"
+        return "" if digest_context(delivery, now) else "nothing to report"
     kind = delivery.kind
     if kind == DeliveryKind.REMINDER:
         if meeting.status == MeetingStatus.CANCELLED:
@@ -315,3 +319,10 @@ def delivery_retry(*, delivery: Delivery) -> bool:
     if updated:
         enqueue_after_commit([delivery.pk])
     return bool(updated)
+
+
+def person_digests_set(*, person: Person, receives_digests: bool) -> None:
+    """A person's own choice about readiness digests; invitations and reminders for meetings
+    they are invited to are not covered by it and always go out."""
+    person.receives_digests = receives_digests
+    person.save(update_fields=["receives_digests"])

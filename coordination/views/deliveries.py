@@ -13,13 +13,13 @@ from coordination.enums import DeliveryStatus
 from coordination.forms.reminders import ReminderDefaultForm
 from coordination.models import Delivery, Meeting, Region, ReminderDefault
 from coordination.selectors.notifications import meeting_deliveries, meeting_delivery_counts
-from coordination.services.notifications import delivery_retry
+from coordination.services.notifications import delivery_retry, person_digests_set
 from coordination.services.notifications_mail import lead_time
 from coordination.services.notifications_reminders import (
     default_reminder_minutes,
     reminder_default_set,
 )
-from coordination.views.decorators import kpu_staff_required
+from coordination.views.decorators import kpu_staff_required, staff_area_required
 from coordination.views.forms import apply_validation_error
 
 PAGE_SIZE = 50
@@ -108,3 +108,16 @@ def reminder_defaults_view(request):
         for region in regions
     ]
     return render(request, "coordination/reminders/defaults.html", {"form": form, "rows": rows})
+
+
+@staff_area_required
+@require_POST
+def digest_preference_view(request):
+    """Turn the daily/weekly readiness digests on or off (meeting mail always goes out)."""
+    wanted = request.POST.get("receives_digests") == "on"
+    person_digests_set(person=request.user, receives_digests=wanted)
+    if wanted:
+        messages.success(request, _("Ringkasan kesiapan akan dikirim ke email Anda."))
+    else:
+        messages.success(request, _("Ringkasan kesiapan tidak lagi dikirim ke email Anda."))
+    return redirect("coordination:profile")

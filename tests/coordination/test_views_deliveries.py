@@ -150,3 +150,23 @@ def test_reminder_defaults_page_denied_to_liaison(client, bengkulu):
     agency = factories.AgencyFactory(kind=AgencyKind.POLRI, region=bengkulu)
     client.force_login(factories.liaison(agency))
     assert client.get(reverse("coordination:reminder_defaults")).status_code == 403
+
+
+def test_digest_preference_turns_off_and_on(client, regency_staff):
+    client.force_login(regency_staff)
+    profile = client.get(reverse("coordination:profile")).content.decode()
+    assert 'name="receives_digests" checked' in profile
+    url = reverse("coordination:digest_preference")
+    assert client.post(url, {}).status_code == 302
+    regency_staff.refresh_from_db()
+    assert regency_staff.receives_digests is False
+    client.post(url, {"receives_digests": "on"})
+    regency_staff.refresh_from_db()
+    assert regency_staff.receives_digests is True
+
+
+def test_digest_preference_needs_login_and_post(client, regency_staff):
+    url = reverse("coordination:digest_preference")
+    assert client.post(url).status_code == 302
+    client.force_login(regency_staff)
+    assert client.get(url).status_code == 405
