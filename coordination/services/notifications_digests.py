@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -200,6 +200,7 @@ def digest_parts(delivery: Delivery) -> tuple[str, str, str]:
             "kind": delivery.kind,
             "url": settings.SITE_URL + reverse("coordination:staff_home"),
             "profile_url": settings.SITE_URL + reverse("coordination:profile"),
+            "language": translation.get_language(),
         }
     )
     if delivery.kind == DeliveryKind.DIGEST_DAILY:

@@ -107,6 +107,7 @@ def _meeting_parts(delivery: Delivery) -> tuple[str, str, str, bytes]:
             lead_time(delivery.reminder_minutes) if delivery.kind == DeliveryKind.REMINDER else ""
         ),
         "reason": meeting.cancel_reason,
+        "language": translation.get_language(),
     }
     subject = _subject(delivery.kind, meeting, meeting_start(meeting))
     text = render_to_string("coordination/mail/meeting.txt", context)

@@ -121,6 +121,7 @@ def test_mail_language_follows_person(meeting, django_capture_on_commit_callback
         meeting_notifications.meeting_created(meeting_id=meeting.pk)
     (message,) = mail.outbox
     assert message.extra_headers["Content-Language"] == "en"
+    assert '<html lang="en">' in message.alternatives[0].content
     # English day names, times in the region's zone with its abbreviation.
     local = meeting.starts_at.astimezone(timezone.get_default_timezone())
     assert local.strftime("%A") in message.subject
