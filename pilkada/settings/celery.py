@@ -22,6 +22,8 @@ else:
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
         "store_processed": False,
+        # Broadcast (remote control) files, otherwise written to ./control.
+        "control_folder": str(VAR_DIR / "broker" / "control"),
     }
 
 CELERY_TIMEZONE = "Asia/Jakarta"

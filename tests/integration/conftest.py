@@ -100,6 +100,7 @@ class WorkerProcess:
         self.log_dir = log_dir
         self.process: subprocess.Popen | None = None
         self.starts = 0
+        self.groups: list[int] = []
 
     def start(self, timeout: float = 40.0) -> None:
         self.starts += 1
@@ -115,6 +116,7 @@ class WorkerProcess:
                 command, cwd=settings.BASE_DIR, env=self.env, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
+        self.groups.append(self.process.pid)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if " ready." in self.log.read_text(errors="replace"):
@@ -141,9 +143,10 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
-        # Orphaned pool children of a killed main process share its group.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        # Orphaned pool children of a killed main process live on in its group.
+        for group in self.groups:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
 
     def tail(self, lines: int = 40) -> str:
         logs = sorted(self.log_dir.glob("worker-*.log"))
