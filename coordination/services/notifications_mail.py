@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,11 +23,7 @@ CANCEL_KINDS = {DeliveryKind.CANCELLATION, DeliveryKind.WITHDRAWAL}
 
 def meeting_url(meeting: Meeting) -> str:
     """Absolute link to the meeting's page."""
-    try:
-        path = reverse("coordination:meeting_detail", args=[meeting.pk])
-    except NoReverseMatch:  # the meeting pages live in their own module; same address
-        path = f"/koordinasi/rapat/{meeting.pk}/"
-    return settings.SITE_URL + path
+    return settings.SITE_URL + reverse("coordination:meeting_detail", args=[meeting.pk])
 
 
 def message_id(delivery: Delivery) -> str:

@@ -170,3 +170,19 @@ def test_digest_preference_needs_login_and_post(client, regency_staff):
     assert client.post(url).status_code == 302
     client.force_login(regency_staff)
     assert client.get(url).status_code == 405
+
+
+def test_meeting_page_links_delivery_log_for_managers_only(
+    client, meeting, regency_staff, bengkulu
+):
+    link = _url(meeting)
+    client.force_login(regency_staff)
+    page = client.get(reverse("coordination:meeting_detail", args=[meeting.pk]))
+    assert link in page.content.decode()
+    agency = factories.AgencyFactory(kind=AgencyKind.BAWASLU, region=bengkulu)
+    liaison = factories.liaison(agency)
+    meeting.invited_agencies.add(agency)
+    client.force_login(liaison)
+    page = client.get(reverse("coordination:meeting_detail", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert link not in page.content.decode()
