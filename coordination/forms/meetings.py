@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -194,8 +195,14 @@ class MinutesForm(forms.Form):
 class DocumentForm(forms.Form):
     file = forms.FileField(
         label=_("Lampiran"),
-        help_text=_("PDF, gambar, atau berkas perkantoran (%(types)s).")
-        % {"types": allowed_extensions_text()},
+        # Formatted when shown, so the text follows the language of each request.
+        help_text=lazy(
+            lambda: (
+                _("PDF, gambar, atau berkas perkantoran (%(types)s).")
+                % {"types": allowed_extensions_text()}
+            ),
+            str,
+        )(),
     )
 
 

@@ -1,6 +1,7 @@
 """Forms of readiness tasks: editing, the liaison's status update, import, checklist stamping."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from coordination.enums import TaskCategory, TaskPriority, TaskStatus
@@ -52,7 +53,10 @@ class StatusUpdateForm(forms.Form):
     evidence_file = forms.FileField(
         label=_("Bukti (foto atau dokumen)"),
         required=False,
-        help_text=_("Opsional. %(types)s.") % {"types": allowed_extensions_text()},
+        # Formatted when shown, so the text follows the language of each request.
+        help_text=lazy(
+            lambda: _("Opsional. %(types)s.") % {"types": allowed_extensions_text()}, str
+        )(),
     )
     evidence_url = forms.URLField(
         label=_("Tautan bukti"), required=False, max_length=500, assume_scheme="https"
