@@ -12,6 +12,10 @@ from pathlib import Path
 import polib
 import pytest
 from django.urls import reverse
+from django.utils import translation
+
+from coordination.forms.meetings import DocumentForm
+from coordination.forms.tasks import StatusUpdateForm
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LANGUAGES = ["id", "en"]
@@ -170,3 +174,15 @@ def test_page_stays_indonesian_without_the_switch(client, db):
     assert '<html lang="id"' in html
     assert "Kalender sosialisasi" in html
     assert "Outreach calendar" not in html
+
+
+@pytest.mark.unit
+def test_form_help_texts_follow_the_active_language():
+    document = DocumentForm.base_fields["file"]
+    evidence = StatusUpdateForm.base_fields["evidence_file"]
+    with translation.override("en"):
+        assert str(document.help_text).startswith("PDF, image or office document (")
+        assert str(evidence.help_text).startswith("Optional. ")
+    with translation.override("id"):
+        assert str(document.help_text).startswith("PDF, gambar, atau berkas perkantoran (")
+        assert str(evidence.help_text).startswith("Opsional. ")
