@@ -1,0 +1,161 @@
+"""What the browser tests do on a page: accessibility audit, page weight, login, language switch.
+
+Kept apart from conftest.py so each journey reads as the steps a person takes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from coordination.demo import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+# Public pages must stay light for a weak mobile connection (DESIGN.md, section 6).
+PAGE_WEIGHT_LIMIT = 100 * 1024
+
+# axe-core is served to the page from the portal's own origin (answered by a route in the test,
+# never by the portal) so the portal's Content-Security-Policy stays on while the audit runs:
+# an inline <script> would be refused by `script-src 'self'`.
+AXE_URL_PATH = "/__browser-tests__/axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+@dataclass
+class _Watched:
+    javascript: bool
+    # Console errors (CSP refusals, failed loads, script errors) seen on the page.
+    errors: list[str] = field(default_factory=list)
+
+
+_watched: weakref.WeakKeyDictionary[Page, _Watched] = weakref.WeakKeyDictionary()
+
+
+def serve_axe(context: BrowserContext, base_url: str) -> None:
+    context.route(
+        base_url + AXE_URL_PATH,
+        lambda route: route.fulfill(path=AXE_PATH, content_type="text/javascript"),
+    )
+
+
+def watch(page: Page, *, javascript: bool) -> None:
+    watched = _watched[page] = _Watched(javascript=javascript)
+    page.on("console", lambda msg: watched.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: watched.errors.append(f"uncaught: {exc}"))
+
+
+def audit(page: Page) -> None:
+    """Assert the page has no serious or critical axe-core violation and no console error.
+
+    Pages opened with JavaScript disabled cannot run axe; the journeys audit the same pages with
+    JavaScript on, and the server sends identical HTML to both.
+    """
+    watched = _watched[page]
+    assert not watched.errors, f"console errors on {page.url}:\n  " + "\n  ".join(watched.errors)
+    if not watched.javascript:
+        return
+    page.add_script_tag(url=AXE_URL_PATH)
+    violations = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary})),
+            }));
+        }"""
+    )
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe-core on {page.url}:\n" + format_violations(blocking)
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:8]:
+            summary = " ".join(node["summary"].split())
+            lines.append(f"    {node['target']}: {summary}")
+        if len(v["nodes"]) > 8:
+            lines.append(f"    ... and {len(v['nodes']) - 8} more elements")
+    return "\n".join(lines)
+
+
+def first_load_bytes(browser: Browser, url: str, *, viewport: dict) -> tuple[int, list[str]]:
+    """Bytes the browser transferred to load `url` with an empty cache, and what it loaded.
+
+    Counted from Chromium's own network events (`encodedDataLength` of every finished request:
+    headers plus body as sent over the wire), in a fresh context so nothing comes from a cache.
+    """
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        urls: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], _url(e)))
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+        )
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        page.goto(url, wait_until="networkidle")
+        loaded = [f"{sizes[rid]:>7} B  {urls.get(rid, '?')}" for rid in sizes]
+        return sum(sizes.values()), loaded
+    finally:
+        context.close()
+
+
+def _url(event: dict) -> str:
+    return event["request"]["url"]
+
+
+# The login form comes from allauth, in the page's language.
+LOGIN_LABELS = {
+    "id": {"email": "Email", "password": "Sandi", "submit": "Masuk"},
+    "en": {"email": "Email", "password": "Password", "submit": "Sign In"},
+}
+
+
+def language_of(page: Page) -> str:
+    return page.locator("html").get_attribute("lang") or "id"
+
+
+def login(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the real form, in whichever language the visitor chose."""
+    page.goto("/akun/login/")
+    labels = LOGIN_LABELS[language_of(page)]
+    form = page.get_by_role("main").locator("form")
+    form.get_by_label(labels["email"]).fill(email)
+    form.get_by_label(labels["password"], exact=False).fill(password)
+    form.get_by_role("button", name=labels["submit"]).click()
+    expect(page).to_have_url(re.compile(r"/koordinasi/"))
+
+
+def switch_to_english(page: Page) -> None:
+    """Use the language switch in the header, as a visitor would."""
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def dump(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
