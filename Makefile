@@ -41,9 +41,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Needs GNU gettext (apt-get install gettext). Indonesian is the source language, so the id
+# catalogue repeats each msgid; the compiled .mo files are committed so a plain install needs no gettext.
 messages: install
-	$(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l id -l en --no-obsolete --no-location \
+	  --ignore=.venv --ignore=var --ignore=tests --ignore=staticfiles --ignore=node_modules
+	msgen -o locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

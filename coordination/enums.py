@@ -56,3 +56,35 @@ class RSVP(models.TextChoices):
     ACCEPTED = "accepted", _("Hadir")
     DECLINED = "declined", _("Tidak hadir")
     DELEGATED = "delegated", _("Diwakilkan")
+
+
+class SeriesFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Setiap minggu")
+    BIWEEKLY = "biweekly", _("Setiap dua minggu")
+    MONTHLY = "monthly", _("Setiap bulan")
+
+
+class TaskCategory(models.TextChoices):
+    LOGISTICS = "logistik", _("Logistik")
+    SECURITY = "keamanan", _("Keamanan")
+    STAFFING = "sdm", _("SDM dan bimtek")
+    OUTREACH = "sosialisasi", _("Sosialisasi")
+    VOTER_LIST = "data_pemilih", _("Data pemilih")
+    IT = "ti", _("Teknologi informasi")
+    BUDGET = "anggaran", _("Anggaran")
+    OVERSIGHT = "pengawasan", _("Pengawasan")
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Belum mulai")
+    IN_PROGRESS = "in_progress", _("Berjalan")
+    AT_RISK = "at_risk", _("Berisiko")
+    BLOCKED = "blocked", _("Terhambat")
+    DONE = "done", _("Selesai")
+
+
+class TaskPriority(models.TextChoices):
+    LOW = "low", _("Rendah")
+    NORMAL = "normal", _("Sedang")
+    HIGH = "high", _("Tinggi")
+    URGENT = "urgent", _("Mendesak")

@@ -87,10 +87,15 @@ def region_code_in_scope(code: str, scope_codes: tuple[str, ...]) -> bool:
 
 
 def subtree_q(codes, field: str = "region") -> Q:
-    """A filter for rows whose `field` (a Region foreign key) lies in any of the subtrees."""
+    """A filter for rows whose `field` (a Region foreign key) lies in any of the subtrees.
+
+    With field="code" it filters Region itself. Either way the database compares the stored code
+    (no join): an equality or a prefix LIKE that PostgreSQL's pattern index answers.
+    """
+    column = "code" if field == "code" else f"{field}__pk"
     query = Q(pk__in=[])
     for code in codes:
-        query |= Q(**{f"{field}_id": code}) | Q(**{f"{field}_id__startswith": code + "."})
+        query |= Q(**{column: code}) | Q(**{f"{column}__startswith": code + "."})
     return query
 
 
@@ -142,3 +147,91 @@ def can_use_staff_area(user) -> bool:
     """Anyone with a role somewhere (or a superuser) has a staff home."""
     access = access_for(user)
     return access.is_superuser or bool(access.agency_ids)
+
+
+# --- meetings -------------------------------------------------------------------------------
+# A meeting belongs to its region: KPU staff whose scope holds the region manage it. Members of
+# the organising agency and of every invited agency, and each invited person, may see it.
+
+
+def _meeting_agency_ids(meeting) -> set[int]:
+    # `all()` so a list page can prefetch the invited agencies once for every row.
+    return {agency.pk for agency in meeting.invited_agencies.all()} | {meeting.organiser_id}
+
+
+def can_manage_meeting(user, meeting) -> bool:
+    return can_manage_region(user, meeting.region_id)
+
+
+def can_create_meeting(user) -> bool:
+    return is_kpu_staff(user)
+
+
+def is_meeting_invitee(user, meeting) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return meeting.invitees.filter(person_id=user.pk).exists()
+
+
+def can_view_meeting(user, meeting) -> bool:
+    if can_manage_meeting(user, meeting):
+        return True
+    if access_for(user).agency_ids & _meeting_agency_ids(meeting):
+        return True
+    return is_meeting_invitee(user, meeting)
+
+
+def can_respond_to_invitation(user, meeting) -> bool:
+    """Invited people and members of invited agencies answer while the meeting is ahead."""
+    from django.utils import timezone
+
+    from coordination.enums import MeetingStatus
+
+    if meeting.status != MeetingStatus.SCHEDULED or meeting.ends_at <= timezone.now():
+        return False
+    access = access_for(user)
+    invited = {agency.pk for agency in meeting.invited_agencies.all()}
+    return bool(access.agency_ids & invited) or is_meeting_invitee(user, meeting)
+
+
+def can_view_meeting_documents(user, meeting) -> bool:
+    return can_view_meeting(user, meeting)
+
+
+# --- readiness tasks ------------------------------------------------------------------------
+# A task belongs to its region and to its responsible agency: KPU staff of the region manage it;
+# the agency's liaisons (and its KPU staff) see and update it; nobody else learns it exists.
+
+
+def can_view_task(user, task) -> bool:
+    return can_manage_region(user, task.region_id) or is_member_of(user, task.agency_id)
+
+
+def can_update_task(user, task) -> bool:
+    """Status updates: the region's KPU staff and the responsible agency's liaisons."""
+    return can_manage_region(user, task.region_id) or is_liaison_of(user, task.agency_id)
+
+
+def can_manage_task(user, task) -> bool:
+    """Editing the task itself (title, due date, agency, ...) is for KPU staff of the region."""
+    return can_manage_region(user, task.region_id)
+
+
+def can_create_task(user) -> bool:
+    return is_kpu_staff(user)
+
+
+def can_view_dashboard(user) -> bool:
+    return is_kpu_staff(user)
+
+
+def can_view_update_feed(user) -> bool:
+    return is_kpu_staff(user)
+
+
+def can_manage_elections(user) -> bool:
+    """Election timelines and checklists apply to many regions: province staff and superusers."""
+    access = access_for(user)
+    if access.is_superuser:
+        return True
+    return any("." not in code for code in access.staff_region_codes)

@@ -13,6 +13,9 @@ from django.db import connection
 
 from tests import factories
 
+# Hashing passwords properly costs ~100 ms each; tests create hundreds of people.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 def _unavailable(reason: str) -> None:
     if settings.PILKADA_REQUIRE_SERVICES:

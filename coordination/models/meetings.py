@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from coordination.enums import RSVP, MeetingKind, MeetingStatus
+from coordination.enums import RSVP, MeetingKind, MeetingStatus, SeriesFrequency
 
 
 def default_reminder_offsets() -> list[int]:
@@ -17,7 +17,7 @@ class MeetingSeries(models.Model):
     """A regular series (weekly, fortnightly, monthly rakor); each occurrence is its own Meeting."""
 
     title = models.CharField(_("judul"), max_length=200)
-    frequency = models.CharField(_("frekuensi"), max_length=20)
+    frequency = models.CharField(_("frekuensi"), max_length=20, choices=SeriesFrequency.choices)
     until = models.DateField(_("sampai"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -132,6 +132,15 @@ class MeetingInvitee(models.Model):
         related_name="+",
         verbose_name=_("diwakilkan kepada"),
     )
+    delegated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mewakili"),
+        help_text=_("Diisi bila orang ini hadir sebagai wakil seorang undangan."),
+    )
     attended = models.BooleanField(_("hadir"), null=True, blank=True)
 
     class Meta:
@@ -144,3 +153,31 @@ class MeetingInvitee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.meeting}"
+
+
+def meeting_document_path(instance: "MeetingDocument", filename: str) -> str:
+    # A random name: the original name is kept in a field and never used as a path.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"private/meetings/{instance.meeting_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class MeetingDocument(models.Model):
+    """A document attached to the minutes. Stored outside any public URL; a view checks access."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("berkas"), upload_to=meeting_document_path, max_length=300)
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("ukuran"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dokumen rapat")
+        verbose_name_plural = _("dokumen rapat")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -78,10 +77,7 @@ def _scope_regions(user):
     regions = Region.objects.filter(level__lte=RegionLevel.REGENCY).order_by("code")
     if access.is_superuser:
         return regions
-    query = Q(pk__in=[])
-    for code in access.staff_region_codes:
-        query |= Q(code=code) | Q(code__startswith=code + ".")
-    return regions.filter(query)
+    return regions.filter(permissions.subtree_q(access.staff_region_codes, field="code"))
 
 
 @kpu_staff_required

@@ -1,0 +1,66 @@
+"""Agencies and people around the small test province (17 with regencies 17.01 and 17.02)."""
+
+import pytest
+
+from coordination.enums import AgencyKind
+from coordination.models import Agency, Region
+from tests import factories
+
+
+@pytest.fixture
+def regency(bengkulu):
+    return Region.objects.get(code="17.01")
+
+
+@pytest.fixture
+def other_regency(bengkulu):
+    return Region.objects.get(code="17.02")
+
+
+@pytest.fixture
+def kpu_province(province_staff):
+    return Agency.objects.get(kind=AgencyKind.KPU, region_id="17")
+
+
+@pytest.fixture
+def kpu_regency(regency_staff):
+    return Agency.objects.get(kind=AgencyKind.KPU, region_id="17.01")
+
+
+@pytest.fixture
+def bawaslu(regency):
+    return factories.AgencyFactory(name="Bawaslu 17.01", kind=AgencyKind.BAWASLU, region=regency)
+
+
+@pytest.fixture
+def polres_other(other_regency):
+    return factories.AgencyFactory(name="Polres 17.02", kind=AgencyKind.POLRI, region=other_regency)
+
+
+@pytest.fixture
+def bawaslu_liaison(bawaslu):
+    return factories.liaison(bawaslu, email="bawaslu@uji.test", full_name="Siti Bawaslu")
+
+
+@pytest.fixture
+def bawaslu_colleague(bawaslu):
+    return factories.liaison(bawaslu, email="bawaslu2@uji.test", full_name="Budi Bawaslu")
+
+
+@pytest.fixture
+def polres_liaison(polres_other):
+    return factories.liaison(polres_other, email="polres@uji.test", full_name="Andi Polres")
+
+
+@pytest.fixture
+def nobody(db):
+    return factories.PersonFactory(email="nobody@uji.test", full_name="Tanpa Peran")
+
+
+@pytest.fixture
+def superuser(db):
+    person = factories.PersonFactory(email="root@uji.test", full_name="Super")
+    person.is_superuser = True
+    person.is_staff = True
+    person.save(update_fields=["is_superuser", "is_staff"])
+    return person
