@@ -5,7 +5,6 @@ Kept apart from conftest.py so each journey reads as the steps a person takes.
 
 from __future__ import annotations
 
-import json
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -129,26 +128,24 @@ def _url(event: dict) -> str:
     return event["request"]["url"]
 
 
-# The login form comes from allauth, in the page's language.
-LOGIN_LABELS = {
-    "id": {"email": "Email", "password": "Sandi", "submit": "Masuk"},
-    "en": {"email": "Email", "password": "Password", "submit": "Sign In"},
-}
+def either(indonesian: str, english: str) -> re.Pattern:
+    """An accessible name in Indonesian (the source language) or its English translation.
 
-
-def language_of(page: Page) -> str:
-    return page.locator("html").get_attribute("lang") or "id"
+    The same journey runs in both languages; until a string is translated the English page shows
+    the Indonesian source, so both are accepted: whole words, case-insensitive, ignoring a label's
+    trailing colon or required-field star.
+    """
+    return re.compile(f"^\\s*(?:{indonesian}|{english})[\\s:*]*$", re.IGNORECASE)
 
 
 def login(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the real form, in whichever language the visitor chose."""
     page.goto("/akun/login/")
-    labels = LOGIN_LABELS[language_of(page)]
     form = page.get_by_role("main").locator("form")
-    form.get_by_label(labels["email"]).fill(email)
-    form.get_by_label(labels["password"], exact=False).fill(password)
-    form.get_by_role("button", name=labels["submit"]).click()
-    expect(page).to_have_url(re.compile(r"/koordinasi/"))
+    form.get_by_label(either("Email", "Email")).fill(email)
+    form.get_by_label(either("Sandi|Kata sandi", "Password")).fill(password)
+    form.get_by_role("button", name=either("Masuk", "Log in|Sign in")).click()
+    expect(page).to_have_url(re.compile(r"/koordinasi/$"))
 
 
 def switch_to_english(page: Page) -> None:
@@ -157,5 +154,3 @@ def switch_to_english(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def dump(data) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)

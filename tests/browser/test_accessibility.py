@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import audit, login, switch_to_english
+from tests.browser.helpers import audit, either, login, switch_to_english
 
 pytestmark = pytest.mark.browser
 
@@ -86,10 +86,18 @@ def test_invitation_pages_have_no_serious_axe_violation(browse, language):
     audit(guest)
     main = guest.get_by_role("main")
     # Several password rules broken at once: each message must stay tied to its field.
-    main.get_by_label(re.compile("^(Kata sandi|Password)")).fill("12345")
-    main.get_by_label(re.compile("Ulangi kata sandi|Repeat")).fill("12345")
+    password = main.get_by_label(either("Kata sandi", "Password"))
+    password.fill("12345")
+    main.get_by_label(either("Ulangi kata sandi", "Repeat password|Password again")).fill("12345")
     main.get_by_role("button").click()
     expect(guest.get_by_role("alert")).to_be_visible()
+    expect(password).to_have_attribute("aria-invalid", "true")
+    # A screen reader announces the help text and all three broken rules with the field.
+    description = password.evaluate(
+        "el => el.getAttribute('aria-describedby').split(' ')"
+        ".map(id => document.getElementById(id).innerText).join(' | ')"
+    )
+    assert description.count("|") == 1 and description.count("\n") == 2, description
     audit(guest)
 
 
