@@ -76,7 +76,7 @@ def browse(chromium, portal_url, request) -> Iterator[Callable]:
     """Open a page in its own browser context: `browse("phone", javascript=False)`.
 
     Every page opened is photographed when the test ends, passed or failed, into
-    tests/artifacts/<test>[-<n>].png.
+    tests/artifacts/<test>-<viewport>[-nojs][-<n>].png.
     """
     opened = []
 
@@ -93,17 +93,19 @@ def browse(chromium, portal_url, request) -> Iterator[Callable]:
         helpers.serve_axe(context, portal_url)
         page = context.new_page()
         helpers.watch(page, javascript=javascript)
-        opened.append(page)
+        opened.append((f"{viewport}{'' if javascript else '-nojs'}", page))
         return page
 
     yield open_page
 
     helpers.ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
-    for number, page in enumerate(opened, start=1):
-        suffix = f"-{number}" if len(opened) > 1 else ""
+    test_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    seen: dict[str, int] = {}
+    for kind, page in opened:
+        seen[kind] = seen.get(kind, 0) + 1
+        name = f"{test_name}-{kind}" + (f"-{seen[kind]}" if seen[kind] > 1 else "")
         try:
-            page.screenshot(path=helpers.ARTIFACTS / f"{name}{suffix}.png", full_page=True)
+            page.screenshot(path=helpers.ARTIFACTS / f"{name}.png", full_page=True)
         except Exception as exc:  # noqa: BLE001 - a failed photo must not hide the test's result
             print(f"screenshot of {page.url} failed: {exc}")
         page.context.close()

@@ -125,7 +125,8 @@ def first_load_bytes(browser: Browser, url: str, *, viewport: dict) -> tuple[int
 
 
 def _url(event: dict) -> str:
-    return event["request"]["url"]
+    url = event["request"]["url"]
+    return url[:60] + "..." if url.startswith("data:") else url
 
 
 def either(indonesian: str, english: str) -> re.Pattern:
@@ -154,3 +155,66 @@ def switch_to_english(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
+# What the focused element shows: its outline (or box-shadow) and the outline's contrast against
+# the background behind it (WCAG 1.4.11 asks 3:1 for the parts that show focus).
+_FOCUS_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = rgb(c).slice(0, 3).map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  let node = el.parentElement, background = "rgb(255, 255, 255)";
+  while (node) {
+    const bg = getComputedStyle(node).backgroundColor;
+    const parts = rgb(bg);
+    if (parts.length >= 3 && (parts.length < 4 || parts[3] > 0)) { background = bg; break; }
+    node = node.parentElement;
+  }
+  const [a, b] = [lum(style.outlineColor), lum(background)].sort((x, y) => y - x);
+  const label = (el.getAttribute("aria-label") || el.innerText || el.value || el.name || "").trim();
+  return {
+    element: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} "${label.slice(0, 40)}"`,
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    shadow: style.boxShadow !== "none",
+    contrast: Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100,
+  };
+}"""
+
+# Elements a keyboard reaches, in document order, as the focus check describes them.
+_TABBABLE_JS = """() => [...document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])'
+  )].filter((el) => !el.disabled && el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== "hidden")
+  .map((el) => {
+    const label = (el.getAttribute("aria-label") || el.innerText || el.value || el.name || "");
+    return `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} "${label.trim().slice(0, 40)}"`;
+  })
+"""
+
+
+def focused(page: Page) -> dict | None:
+    return page.evaluate(_FOCUS_JS)
+
+
+def tab_through(page: Page) -> list[dict]:
+    """Press Tab from the top of the page until focus leaves it; what got focus, in order."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+    expected = page.evaluate(_TABBABLE_JS)
+    seen = []
+    for _ in range(len(expected) + 1):
+        page.keyboard.press("Tab")
+        state = focused(page)
+        if state is None or (seen and state["element"] == seen[0]["element"]):
+            break
+        seen.append(state)
+    assert [s["element"] for s in seen] == expected, (
+        "Tab order differs from the reading order:\n"
+        f"  tabbed:   {[s['element'] for s in seen]}\n  document: {expected}"
+    )
+    return seen
