@@ -57,8 +57,25 @@ def serve_axe(context: BrowserContext, base_url: str) -> None:
 
 
 def watch(page: Page, *, javascript: bool) -> None:
+    """Record what goes wrong on the page: CSP refusals, script errors, failed loads.
+
+    A page itself may answer 4xx on purpose (a form sent back with errors, a denied URL): the
+    tests assert those statuses; a 5xx page or any failed stylesheet, script or image is an error.
+    """
     watched = _watched[page] = _Watched(javascript=javascript)
-    page.on("console", lambda msg: watched.errors.append(msg.text) if msg.type == "error" else None)
+
+    def on_console(msg):
+        # Failed loads are reported with their URL by on_response below.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            watched.errors.append(msg.text)
+
+    def on_response(response):
+        document = response.request.resource_type == "document"
+        if response.status >= 500 or (response.status >= 400 and not document):
+            watched.errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
     page.on("pageerror", lambda exc: watched.errors.append(f"uncaught: {exc}"))
 
 
