@@ -87,6 +87,12 @@ def audit(page: Page) -> None:
     """
     watched = _watched[page]
     assert not watched.errors, f"console errors on {page.url}:\n  " + "\n  ".join(watched.errors)
+    # Usable at 360 px: nothing pushes the page sideways (wide tables scroll inside their box).
+    overflow = page.evaluate(_OVERFLOW_JS)
+    assert not overflow, (
+        f"wider than the {page.viewport_size['width']} px screen on {page.url}:\n  "
+        + ("\n  ".join(overflow))
+    )
     if not watched.javascript:
         return
     page.add_script_tag(url=AXE_URL_PATH)
@@ -101,6 +107,20 @@ def audit(page: Page) -> None:
     )
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, f"axe-core on {page.url}:\n" + format_violations(blocking)
+
+
+_OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  // Name the deepest elements that stick out, so the cause is visible in the failure.
+  return [...document.body.querySelectorAll("*")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1
+      && ![...el.children].some((c) => c.getBoundingClientRect().right > width + 1))
+    .slice(0, 8)
+    .map((el) => `${el.tagName.toLowerCase()}${el.className ? "." + el.className : ""} `
+      + `(right edge ${Math.round(el.getBoundingClientRect().right)} px): `
+      + `"${(el.innerText || "").trim().slice(0, 50)}"`);
+}"""
 
 
 def format_violations(violations: list[dict]) -> str:
