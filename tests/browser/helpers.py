@@ -85,6 +85,7 @@ def audit(page: Page) -> None:
     Pages opened with JavaScript disabled cannot run axe; the journeys audit the same pages with
     JavaScript on, and the server sends identical HTML to both.
     """
+    page.wait_for_load_state("load")  # stylesheets applied before anything is measured
     watched = _watched[page]
     assert not watched.errors, f"console errors on {page.url}:\n  " + "\n  ".join(watched.errors)
     # Usable at 360 px: nothing pushes the page sideways (wide tables scroll inside their box).
