@@ -107,6 +107,9 @@ def audit(page: Page) -> None:
         }"""
     )
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    advisory = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
+    if advisory:  # shown with -s or -rP; worth fixing, not failing for
+        print(f"axe-core advisory on {page.url}:\n" + format_violations(advisory))
     assert not blocking, f"axe-core on {page.url}:\n" + format_violations(blocking)
 
 
@@ -129,8 +132,8 @@ def format_violations(violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
         for node in v["nodes"][:8]:
-            summary = " ".join(node["summary"].split())
-            lines.append(f"    {node['target']}: {summary}")
+            lines.append(f"    {node['target']}")
+            lines.extend(f"        {line.strip()}" for line in node["summary"].splitlines())
         if len(v["nodes"]) > 8:
             lines.append(f"    ... and {len(v['nodes']) - 8} more elements")
     return "\n".join(lines)

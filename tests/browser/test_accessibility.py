@@ -122,3 +122,21 @@ def _invitation_link(page) -> str:
     assert found, message.body
     # The mail names the configured public site; the test opens the same path on the live server.
     return re.sub(r"^https?://[^/]+", "", found.group(0))
+
+
+def test_audit_fails_on_a_serious_violation(browse):
+    """The audit itself: an image without a text alternative must fail it, readably."""
+    page = browse("desktop")
+    page.goto("/")
+    audit(page)
+    page.evaluate(
+        """() => {
+            const img = document.createElement("img");
+            img.src = "/static/img/favicon.svg";
+            document.querySelector("main").append(img);
+        }"""
+    )
+    with pytest.raises(AssertionError) as failure:
+        audit(page)
+    assert "[critical] image-alt: Images must have alternative text" in str(failure.value)
+    assert "\n    img\n        Fix any of the following:" in str(failure.value)
