@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    ARTIFACTS,
     PAGE_WEIGHT_LIMIT,
     PHONE,
     audit,
@@ -54,12 +55,14 @@ def upcoming_event(demo):
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_public_finds_an_event_on_a_phone(browse, chromium, portal_url, upcoming_event, language):
-    for path in ("/", "/sosialisasi/"):
-        weight, loaded = first_load_bytes(chromium, portal_url + path, viewport=PHONE)
-        print(f"first load of {path}: {weight} bytes\n  " + "\n  ".join(loaded))
-        assert weight < PAGE_WEIGHT_LIMIT, f"{path} weighs {weight} bytes:\n  " + "\n  ".join(
-            loaded
-        )
+    if language == "id":  # a first visit carries no language cookie: measured once
+        report = []
+        for path in ("/", "/sosialisasi/"):
+            weight, loaded = first_load_bytes(chromium, portal_url + path, viewport=PHONE)
+            report.append(f"first load of {path}: {weight} bytes\n  " + "\n  ".join(loaded))
+            assert weight < PAGE_WEIGHT_LIMIT, report[-1]
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "page-weight.txt").write_text("\n".join(report) + "\n")
     for javascript in (True, False):
         page = browse("phone", javascript=javascript)
         _find_event(page, upcoming_event, language)
