@@ -88,6 +88,9 @@ def audit(page: Page) -> None:
     page.wait_for_load_state("load")  # stylesheets applied before anything is measured
     watched = _watched[page]
     assert not watched.errors, f"console errors on {page.url}:\n  " + "\n  ".join(watched.errors)
+    # axe lets an aria-describedby name a missing id pass; a screen reader then reads nothing.
+    broken = page.evaluate(_BROKEN_REFERENCES_JS)
+    assert not broken, f"references to missing ids on {page.url}:\n  " + "\n  ".join(broken)
     # Usable at 360 px: nothing pushes the page sideways (wide tables scroll inside their box).
     overflow = page.evaluate(_OVERFLOW_JS)
     assert not overflow, (
@@ -112,6 +115,20 @@ def audit(page: Page) -> None:
         print(f"axe-core advisory on {page.url}:\n" + format_violations(advisory))
     assert not blocking, f"axe-core on {page.url}:\n" + format_violations(blocking)
 
+
+_BROKEN_REFERENCES_JS = """() => {
+  const broken = [];
+  for (const attr of ["aria-describedby", "aria-labelledby", "for"]) {
+    for (const el of document.querySelectorAll(`[${attr}]`)) {
+      for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) {
+          broken.push(`${el.tagName.toLowerCase()}#${el.id || "?"} ${attr}="${id}"`);
+        }
+      }
+    }
+  }
+  return broken;
+}"""
 
 _OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
