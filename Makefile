@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install check-python lint format messages bench clean
+.PHONY: run test install node-packages check-python lint format messages bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -30,7 +30,16 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runportal --port $(PORT)
 
-test: install
+# axe-core (accessibility checks of the browser tests) comes from npm, pinned in package-lock.json.
+# Without npm the browser tests skip locally with a message; CI (PILKADA_REQUIRE_SERVICES=1) fails.
+node-packages:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm not found: the browser tests will be skipped (install Node.js and npm to run them)."; \
+	elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund || echo "npm ci failed: the browser tests will be skipped locally."; \
+	fi
+
+test: install node-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -50,4 +59,4 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache node_modules tests/artifacts

@@ -25,6 +25,9 @@ else:
         # Broadcast (remote control) files, otherwise written to ./control.
         "control_folder": str(VAR_DIR / "broker" / "control"),
     }
+    # Commands run before the worker (seed_demo in `make run`) already enqueue into these.
+    for _folder in (_queue_dir, _processed_dir, VAR_DIR / "broker" / "control"):
+        _folder.mkdir(parents=True, exist_ok=True)
 
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_ENABLE_UTC = True

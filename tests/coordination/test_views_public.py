@@ -52,3 +52,11 @@ def test_signup_is_closed(client, db):
 def test_browser_language_does_not_override_indonesian_default(client, db):
     response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "id"
+
+
+def test_navigation_marks_the_current_section(client, db):
+    html = client.get(reverse("outreach:calendar")).content.decode()
+    assert f'href="{reverse("outreach:calendar")}" aria-current="page"' in html
+    assert f'href="{reverse("home")}" aria-current' not in html
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("home")}" aria-current="page"' in html
