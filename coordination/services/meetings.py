@@ -1,9 +1,11 @@
 """Every write to meetings: scheduling, series, invitees, answers, attendance, minutes, documents.
 
-After each committed write the services call the hooks in `meeting_notifications` (through
-`transaction.on_commit`), so the notification pipeline sees exactly what was saved. `uid` never
-changes; `sequence` rises whenever invitees must replace their calendar entry (time, place, link,
-title, cancellation).
+Each write that someone must hear about calls its hook in `meeting_notifications` inside the
+service's own transaction, after the change is saved. The hook records the `queued` deliveries in
+that transaction and enqueues the sending only once it commits, so the meeting change and its
+mail commit together or not at all: no crash between the two can lose a meeting's mail, and a
+rolled-back change sends nothing. `uid` never changes; `sequence` rises whenever invitees must
+replace their calendar entry (time, place, link, title, cancellation).
 """
 
 import calendar
@@ -185,8 +187,7 @@ def meeting_create(
     meeting.save()
     meeting.invited_agencies.set(agencies)
     _sync_invitees(meeting, agencies, people)
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: meeting_notifications.meeting_created(meeting_id=meeting_id))
+    meeting_notifications.meeting_created(meeting_id=meeting.pk)
     return meeting
 
 
@@ -250,14 +251,11 @@ def meeting_update(
     added = sorted(after_recipients - before_recipients)
     removed = sorted(before_recipients - after_recipients)
     if changed or added or removed:
-        meeting_id = locked.pk
-        transaction.on_commit(
-            lambda: meeting_notifications.meeting_changed(
-                meeting_id=meeting_id,
-                added_person_ids=added,
-                removed_person_ids=removed,
-                schedule_changed=schedule_changed,
-            )
+        meeting_notifications.meeting_changed(
+            meeting_id=locked.pk,
+            added_person_ids=added,
+            removed_person_ids=removed,
+            schedule_changed=schedule_changed,
         )
     return locked
 
@@ -298,8 +296,7 @@ def meeting_cancel(*, actor: Person | None, meeting: Meeting, reason: str = "") 
     locked.sequence = F("sequence") + 1
     locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence", "updated_at"])
     locked.refresh_from_db(fields=["sequence"])
-    meeting_id = locked.pk
-    transaction.on_commit(lambda: meeting_notifications.meeting_cancelled(meeting_id=meeting_id))
+    meeting_notifications.meeting_cancelled(meeting_id=locked.pk)
     return locked
 
 

@@ -1,0 +1,104 @@
+"""The meeting services and the mail pipeline together: deliveries commit with the meeting change.
+Celery runs eagerly (conftest)."""
+
+from datetime import timedelta
+from email import message_from_bytes
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+from icalendar import Calendar
+
+from coordination.enums import AgencyKind, DeliveryKind, DeliveryStatus, MeetingKind
+from coordination.models import Delivery, Meeting
+from coordination.services.meetings import meeting_cancel, meeting_create
+from tests import factories
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def polres(regency):
+    return factories.AgencyFactory(name="Polres 17.01", kind=AgencyKind.POLRI, region=regency)
+
+
+@pytest.fixture
+def kapolres(polres):
+    return factories.liaison(polres, email="kapolres@uji.test", full_name="Kapolres")
+
+
+def _fields(regency, kpu_regency, **extra):
+    start = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    fields = {
+        "kind": MeetingKind.RAKOR,
+        "title": "Rakor pengamanan TPS",
+        "region": regency,
+        "organiser": kpu_regency,
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "location": "Aula KPU Kabupaten",
+        "invited_agencies": [kpu_regency],
+    }
+    fields.update(extra)
+    return fields
+
+
+def _calendar_method(message) -> tuple[str, str]:
+    parsed = message_from_bytes(message.message().as_bytes())
+    (part,) = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    (event,) = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+    return part.get_param("method"), str(event["uid"])
+
+
+def _sent(kind: str) -> list[str]:
+    return sorted(
+        Delivery.objects.filter(kind=kind, status=DeliveryStatus.SENT).values_list(
+            "email", flat=True
+        )
+    )
+
+
+# --- deliveries commit with the meeting ---------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_meeting_create_rolled_back_leaves_no_deliveries(regency_staff, kpu_regency, regency):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        meeting_create(actor=regency_staff, **_fields(regency, kpu_regency))
+        # Recorded in the same transaction, not yet sent.
+        assert Delivery.objects.filter(status=DeliveryStatus.QUEUED).count() == 1
+        raise RuntimeError("crash before the commit")
+    assert Meeting.objects.count() == 0
+    assert Delivery.objects.count() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_meeting_create_committed_records_and_sends_invitations(
+    regency_staff, kpu_regency, regency, kapolres
+):
+    meeting = meeting_create(
+        actor=regency_staff, **_fields(regency, kpu_regency, invited_people=[kapolres])
+    )
+    rows = Delivery.objects.filter(meeting=meeting).order_by("email")
+    assert [(r.email, r.kind, r.key, r.status) for r in rows] == [
+        ("kapolres@uji.test", DeliveryKind.INVITATION, "s0", DeliveryStatus.SENT),
+        (regency_staff.email, DeliveryKind.INVITATION, "s0", DeliveryStatus.SENT),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["kapolres@uji.test", regency_staff.email]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_meeting_cancel_rolled_back_keeps_the_meeting_and_sends_nothing(
+    regency_staff, kpu_regency, regency
+):
+    meeting = meeting_create(actor=regency_staff, **_fields(regency, kpu_regency))
+    mail.outbox.clear()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        meeting_cancel(actor=regency_staff, meeting=meeting, reason="Bentrok jadwal")
+        raise RuntimeError("crash before the commit")
+    assert Delivery.objects.filter(kind=DeliveryKind.CANCELLATION).count() == 0
+    assert mail.outbox == []
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
