@@ -381,11 +381,18 @@ def meeting_respond(
     response: str,
     delegate: Person | None = None,
 ) -> MeetingInvitee:
-    """Answer an invitation: attend, decline, or delegate to a colleague of the same agency."""
+    """Answer an invitation: attend, decline, or delegate to a colleague of the same agency.
+
+    A delegate becomes an invitee and gets the invitation (with its calendar entry) at once; a
+    former delegate who is no longer invited gets a cancellation of their entry. The person who
+    delegated stays invited: they still hear of changes and cancellations, but get no reminders
+    (see `selectors.notifications.reminder_recipients`).
+    """
     if not permissions.can_respond_to_invitation(actor, meeting):
         raise PermissionDenied(_("Anda tidak dapat menjawab undangan rapat ini."))
     if response not in (RSVP.ACCEPTED, RSVP.DECLINED, RSVP.DELEGATED):
         raise ValidationError({"response": _("Pilih hadir, tidak hadir, atau diwakilkan.")})
+    before_recipients = set(meeting_recipient_ids(meeting=meeting))
     row = MeetingInvitee.objects.select_for_update().filter(meeting=meeting, person=actor).first()
     if row is None:
         # A member who joined an invited agency after the invitation answers for that agency.
@@ -409,6 +416,18 @@ def meeting_respond(
     row.save(update_fields=["response", "responded_at", "delegate"])
     if previous_delegate_id and previous_delegate_id != row.delegate_id:
         _undelegate(meeting=meeting, delegate_id=previous_delegate_id, actor=actor)
+    after_recipients = set(meeting_recipient_ids(meeting=meeting))
+    added = sorted(after_recipients - before_recipients)
+    removed = sorted(before_recipients - after_recipients)
+    if added or removed or response == RSVP.DELEGATED:
+        # On a delegation to someone already invited the pipeline finds their invitation on
+        # record and sends nothing again.
+        meeting_notifications.meeting_changed(
+            meeting_id=meeting.pk,
+            added_person_ids=added,
+            removed_person_ids=removed,
+            schedule_changed=False,
+        )
     return row
 
 

@@ -1,5 +1,5 @@
-"""The meeting services and the mail pipeline together: deliveries commit with the meeting change.
-Celery runs eagerly (conftest)."""
+"""The meeting services and the mail pipeline together: deliveries commit with the meeting change,
+and answering with a delegation invites the delegate at once. Celery runs eagerly (conftest)."""
 
 from datetime import timedelta
 from email import message_from_bytes
@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar
 
-from coordination.enums import AgencyKind, DeliveryKind, DeliveryStatus, MeetingKind
+from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus, MeetingKind
 from coordination.models import Delivery, Meeting
-from coordination.services.meetings import meeting_cancel, meeting_create
+from coordination.services.meetings import meeting_cancel, meeting_create, meeting_respond
+from coordination.services.notifications_reminders import reminders_dispatch_due
 from tests import factories
 
 pytestmark = pytest.mark.integration
@@ -26,6 +27,11 @@ def polres(regency):
 @pytest.fixture
 def kapolres(polres):
     return factories.liaison(polres, email="kapolres@uji.test", full_name="Kapolres")
+
+
+@pytest.fixture
+def wakapolres(polres):
+    return factories.liaison(polres, email="wakapolres@uji.test", full_name="Wakapolres")
 
 
 def _fields(regency, kpu_regency, **extra):
@@ -102,3 +108,101 @@ def test_meeting_cancel_rolled_back_keeps_the_meeting_and_sends_nothing(
     assert mail.outbox == []
     meeting.refresh_from_db()
     assert meeting.status == "scheduled"
+
+
+# --- delegation ---------------------------------------------------------------------------------
+
+
+def test_meeting_respond_delegation_invites_the_delegate_at_once(
+    regency_staff,
+    kpu_regency,
+    regency,
+    kapolres,
+    wakapolres,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = meeting_create(
+            actor=regency_staff, **_fields(regency, kpu_regency, invited_people=[kapolres])
+        )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_respond(
+            actor=kapolres, meeting=meeting, response=RSVP.DELEGATED, delegate=wakapolres
+        )
+
+    (message,) = mail.outbox
+    assert message.to == ["wakapolres@uji.test"]
+    assert _calendar_method(message) == ("REQUEST", str(meeting.uid))
+    assert _sent(DeliveryKind.INVITATION) == sorted(
+        ["kapolres@uji.test", "wakapolres@uji.test", regency_staff.email]
+    )
+
+    # The reminder goes to the delegate, not to the person who delegated.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_dispatch_due(now=meeting.starts_at - timedelta(minutes=59))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["wakapolres@uji.test", regency_staff.email]
+    )
+
+    # Both hear of the cancellation.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_cancel(actor=regency_staff, meeting=meeting, reason="Bentrok jadwal")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["kapolres@uji.test", "wakapolres@uji.test", regency_staff.email]
+    )
+    assert {_calendar_method(m)[0] for m in mail.outbox} == {"CANCEL"}
+
+
+def test_meeting_respond_delegation_to_invited_colleague_sends_nothing_again(
+    regency_staff,
+    kpu_regency,
+    regency,
+    bawaslu,
+    bawaslu_liaison,
+    bawaslu_colleague,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = meeting_create(
+            actor=regency_staff, **_fields(regency, kpu_regency, invited_agencies=[bawaslu])
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_respond(
+            actor=bawaslu_liaison,
+            meeting=meeting,
+            response=RSVP.DELEGATED,
+            delegate=bawaslu_colleague,
+        )
+    assert mail.outbox == []
+    assert Delivery.objects.filter(person=bawaslu_colleague).count() == 1
+
+
+def test_meeting_respond_taking_back_delegation_withdraws_the_delegate(
+    regency_staff,
+    kpu_regency,
+    regency,
+    kapolres,
+    wakapolres,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = meeting_create(
+            actor=regency_staff, **_fields(regency, kpu_regency, invited_people=[kapolres])
+        )
+        meeting_respond(
+            actor=kapolres, meeting=meeting, response=RSVP.DELEGATED, delegate=wakapolres
+        )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_respond(actor=kapolres, meeting=meeting, response=RSVP.ACCEPTED)
+
+    (message,) = mail.outbox
+    assert message.to == ["wakapolres@uji.test"]
+    assert _calendar_method(message) == ("CANCEL", str(meeting.uid))
+    assert _sent(DeliveryKind.WITHDRAWAL) == ["wakapolres@uji.test"]
