@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from coordination.enums import RSVP, MeetingKind, MeetingStatus, SeriesFrequency
 from coordination.models import Meeting, MeetingInvitee
-from coordination.selectors.meetings import meeting_recipients
+from coordination.selectors.meetings import meeting_recipient_ids, meeting_recipients
 from coordination.services import meeting_notifications
 from coordination.services.meetings import (
     meeting_attendance_record,
@@ -248,6 +248,54 @@ def test_meeting_recipients_people_liaisons_and_staff_distinct(
         "late@uji.test",
     }
     assert late.pk in meeting_recipients(meeting=meeting).values_list("pk", flat=True)
+
+
+def test_meeting_recipients_leave_out_inactive_agency_members_and_ended_memberships(
+    regency_staff, kpu_regency, bawaslu, bawaslu_liaison, bawaslu_colleague, regency, nobody
+):
+    polres = factories.AgencyFactory(name="Polres 17.01", region=regency)
+    kapolres = factories.liaison(polres, email="kapolres@uji.test")
+    meeting = meeting_create(
+        actor=regency_staff,
+        invited_people=[nobody],
+        **_fields(regency, kpu_regency, [kpu_regency, bawaslu, polres]),
+    )
+    assert MeetingInvitee.objects.filter(meeting=meeting).count() == 5
+
+    polres.is_active = False
+    polres.save(update_fields=["is_active"])
+    bawaslu_colleague.memberships.update(is_active=False)
+    kpu_regency.memberships.filter(person=regency_staff).update(is_active=False)
+    factories.MembershipFactory(person=nobody, agency=polres)  # invited in person, not for it
+
+    # Invitee rows stay (answers, attendance), but nobody hears through a dead link; a person
+    # invited in person still does.
+    assert sorted(meeting_recipients(meeting=meeting).values_list("email", flat=True)) == [
+        "bawaslu@uji.test",
+        "nobody@uji.test",
+    ]
+    assert kapolres.pk not in meeting_recipient_ids(meeting=meeting)
+
+
+def test_meeting_recipients_keep_delegate_of_active_agency_member(
+    regency_staff, kpu_regency, bawaslu, bawaslu_liaison, bawaslu_colleague, regency
+):
+    meeting = meeting_create(
+        actor=regency_staff, **_fields(regency, kpu_regency, [kpu_regency, bawaslu])
+    )
+    meeting_respond(
+        actor=bawaslu_liaison, meeting=meeting, response=RSVP.DELEGATED, delegate=bawaslu_colleague
+    )
+    assert sorted(meeting_recipients(meeting=meeting).values_list("email", flat=True)) == [
+        "bawaslu2@uji.test",
+        "bawaslu@uji.test",
+        "kpu.kab@uji.test",
+    ]
+    bawaslu.is_active = False
+    bawaslu.save(update_fields=["is_active"])
+    assert list(meeting_recipients(meeting=meeting).values_list("email", flat=True)) == [
+        "kpu.kab@uji.test"
+    ]
 
 
 def test_meeting_invitee_add_notifies_added_person(
