@@ -35,6 +35,10 @@ from coordination.models import (
 from coordination.selectors.meetings import meeting_recipient_ids
 from coordination.services import meeting_notifications
 from coordination.services.files import upload_store_after_commit, upload_validate
+from coordination.services.notifications_reminders import (
+    clean_reminder_minutes,
+    default_reminder_minutes,
+)
 
 # Changing any of these means invitees must replace their calendar entry.
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "location", "online_url")
@@ -82,6 +86,9 @@ def _validate(
         errors.setdefault("location", []).append(_("Isi tempat, tautan daring, atau keduanya."))
     if not invited_agencies:
         errors.setdefault("invited_agencies", []).append(_("Undang paling sedikit satu lembaga."))
+    offset_errors = _clean_offsets(meeting)
+    if offset_errors:
+        errors.setdefault("reminder_offsets", []).extend(offset_errors)
     if (
         actor is not None
         and meeting.region_id
@@ -96,6 +103,19 @@ def _validate(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _clean_offsets(meeting: Meeting) -> list[str]:
+    """Normalise the reminder offsets in place (distinct minutes, largest first) or say why not.
+    The rule is the reminder pipeline's own, so what is saved is what will be sent."""
+    try:
+        minutes = clean_reminder_minutes(meeting.reminder_offsets or [])
+    except ValidationError as exc:
+        return exc.messages
+    if not minutes:
+        return [_("Isi sedikitnya satu pengingat.")]
+    meeting.reminder_offsets = minutes
+    return []
 
 
 def _sync_invitees(meeting: Meeting, agencies: Iterable[Agency], people: Iterable[Person]) -> None:
@@ -162,7 +182,11 @@ def meeting_create(
     reminder_offsets: list[int] | None = None,
     series: MeetingSeries | None = None,
 ) -> Meeting:
-    """Schedule a meeting (or record a past one as held). `actor` None is a system write."""
+    """Schedule a meeting (or record a past one as held). `actor` None is a system write.
+
+    Without `reminder_offsets` the meeting gets the reminder default of its region (or the
+    nearest region above it that has one).
+    """
     if actor is not None and not permissions.can_create_meeting(actor):
         raise PermissionDenied(_("Hanya staf KPU yang dapat membuat rapat."))
     agencies, people = list(invited_agencies), list(invited_people)
@@ -179,9 +203,12 @@ def meeting_create(
         status=status,
         series=series,
         created_by=actor,
+        reminder_offsets=(
+            list(reminder_offsets)
+            if reminder_offsets is not None
+            else default_reminder_minutes(region=region)
+        ),
     )
-    if reminder_offsets is not None:
-        meeting.reminder_offsets = reminder_offsets
     _validate(meeting=meeting, actor=actor, invited_agencies=agencies, check_past=True)
     _validate_people(people)
     meeting.save()
@@ -217,6 +244,12 @@ def meeting_update(
     for key in ("title", "location", "online_url"):
         if key in fields and isinstance(fields[key], str):
             fields[key] = fields[key].strip()
+    if "reminder_offsets" in fields:
+        # Compare like with like ([60, 1440] is no change from [1440, 60]); bad values are
+        # reported by _validate below.
+        probe = Meeting(reminder_offsets=list(fields["reminder_offsets"] or []))
+        _clean_offsets(probe)
+        fields["reminder_offsets"] = probe.reminder_offsets
     changed = [key for key, value in fields.items() if getattr(locked, key) != value]
     for key in changed:
         setattr(locked, key, fields[key])

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from coordination.enums import RSVP, MeetingKind, MeetingStatus, SeriesFrequency
-from coordination.models import Meeting, MeetingInvitee
+from coordination.models import Meeting, MeetingInvitee, MeetingReminder, ReminderDefault
 from coordination.selectors.meetings import meeting_recipient_ids, meeting_recipients
 from coordination.services import meeting_notifications
 from coordination.services.meetings import (
@@ -445,3 +445,49 @@ def test_series_start_in_wita_keeps_local_time(province_staff, kpu_province, ben
     )
     starts = list(series.meetings.order_by("starts_at").values_list("starts_at", flat=True))
     assert [s.astimezone(UTC).hour for s in starts] == [1, 1, 1]
+
+
+def test_meeting_create_takes_reminder_default_of_nearest_region(
+    regency_staff, kpu_regency, regency, province_staff, bengkulu
+):
+    ReminderDefault.objects.create(region=bengkulu, minutes_before=[4320, 30])
+    meeting = meeting_create(actor=regency_staff, **_fields(regency, kpu_regency, [kpu_regency]))
+    assert meeting.reminder_offsets == [4320, 30]
+    chosen = meeting_create(
+        actor=regency_staff,
+        reminder_offsets=[60, 1440, 60],
+        **_fields(regency, kpu_regency, [kpu_regency]),
+    )
+    assert chosen.reminder_offsets == [1440, 60]
+
+
+@pytest.mark.parametrize(
+    "offsets",
+    [[], [0], [-60], [28 * 1440 + 1], [10, 20, 30, 40, 50, 60], ["satu jam"]],
+)
+def test_meeting_create_refuses_bad_reminder_offsets(regency_staff, kpu_regency, regency, offsets):
+    with pytest.raises(ValidationError) as exc:
+        meeting_create(
+            actor=regency_staff,
+            reminder_offsets=offsets,
+            **_fields(regency, kpu_regency, [kpu_regency]),
+        )
+    assert set(exc.value.message_dict) == {"reminder_offsets"}
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_update_reminder_offsets_replans_reminders_without_new_sequence(
+    regency_staff, kpu_regency, regency
+):
+    meeting = meeting_create(
+        actor=regency_staff,
+        reminder_offsets=[1440, 60],
+        **_fields(regency, kpu_regency, [kpu_regency]),
+    )
+    same = meeting_update(actor=regency_staff, meeting=meeting, reminder_offsets=[60, 1440])
+    assert same.reminder_offsets == [1440, 60]
+    updated = meeting_update(actor=regency_staff, meeting=meeting, reminder_offsets=[120, 30])
+    assert updated.reminder_offsets == [120, 30]
+    assert updated.sequence == 0
+    pending = MeetingReminder.objects.filter(meeting=meeting, status="pending")
+    assert sorted(pending.values_list("minutes_before", flat=True)) == [30, 120]
