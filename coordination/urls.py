@@ -67,6 +67,7 @@ urlpatterns += [
     path("tugas/pembaruan/", tasks.update_feed, name="update_feed"),
     path("tugas/<int:pk>/", tasks.task_detail, name="task_detail"),
     path("tugas/<int:pk>/ubah/", tasks.task_edit_view, name="task_edit"),
+    path("tugas/<int:pk>/status/", tasks.task_status_fragment, name="task_status_fragment"),
     path(
         "tugas/<int:pk>/bukti/<int:update_pk>/",
         tasks.task_evidence_download,

@@ -1,11 +1,14 @@
 """Forms of meetings. Times are typed in the region's own zone (WIB, WITA or WIT)."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -13,6 +16,11 @@ from coordination.enums import RSVP, MeetingKind, SeriesFrequency, TaskCategory
 from coordination.forms.people import RegionChoiceField
 from coordination.models import Agency, Person, Region
 from coordination.services.files import allowed_extensions_text
+from coordination.services.notifications_reminders import (
+    MAX_REMINDER_MINUTES,
+    MAX_REMINDERS,
+    clean_reminder_minutes,
+)
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -30,6 +38,31 @@ class LocalDateTimeField(forms.DateTimeField):
         result = super().to_python(value)
         # The base field made it aware in the server zone; keep only the typed wall-clock time.
         return timezone.make_naive(result) if result is not None else None
+
+
+class ReminderMinutesField(forms.CharField):
+    """Minutes before the start, typed as a list: "1440, 60" is 24 hours and 1 hour before."""
+
+    default_error_messages = {
+        "invalid": _("Tulis menit sebelum mulai sebagai angka dipisah koma, misalnya 1440, 60."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(m) for m in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        parts = [part for part in re.split(r"[\s,;]+", text) if part]
+        if not all(part.isdigit() for part in parts):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return clean_reminder_minutes(parts) if parts else []
 
 
 class AgencyChoiceField(forms.ModelMultipleChoiceField):
@@ -64,6 +97,11 @@ class MeetingForm(forms.Form):
         required=False,
     )
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea, required=False)
+    # Blank is not "no reminders": creating, it means the region's default; editing, the service
+    # asks for at least one.
+    reminder_offsets = ReminderMinutesField(
+        label=_("Pengingat (menit sebelum mulai)"), required=False
+    )
     record_as_held = forms.BooleanField(
         label=_("Catat sebagai rapat yang sudah terlaksana"), required=False
     )
@@ -77,6 +115,10 @@ class MeetingForm(forms.Form):
         self.fields["invited_people"].queryset = (
             people if people is not None else Person.objects.none()
         )
+        self.fields["reminder_offsets"].help_text = _(
+            "Dipisah koma, misalnya 1440, 60 untuk 24 jam dan 1 jam sebelum rapat; paling banyak "
+            "%(n)d pengingat, paling lama %(days)d hari sebelum."
+        ) % {"n": MAX_REMINDERS, "days": MAX_REMINDER_MINUTES // 1440}
 
     def clean(self):
         data = super().clean()
@@ -110,6 +152,15 @@ class MeetingCreateForm(MeetingForm):
         help_text=_("Setiap pertemuan seri dapat diubah sendiri-sendiri sesudahnya."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reminder_offsets"]
+        field.help_text = format_lazy(
+            "{} {}",
+            field.help_text,
+            _("Bila dibiarkan atau dikosongkan, rapat memakai pengingat bawaan wilayah rapat."),
+        )
+
     def clean(self):
         data = super().clean()
         if data.get("frequency") and not data.get("until"):
@@ -140,6 +191,7 @@ def local_initial(meeting) -> dict:
             )
         ),
         "agenda": meeting.agenda,
+        "reminder_offsets": list(meeting.reminder_offsets or []),
     }
 
 

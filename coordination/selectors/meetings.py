@@ -1,6 +1,6 @@
 """Reads of meetings: who receives news of a meeting, and the lists each role sees."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from coordination import permissions
@@ -9,18 +9,35 @@ from coordination.models import Agency, Meeting, MeetingInvitee, Membership, Per
 
 
 def _recipient_q(meeting: Meeting) -> Q:
-    invited = MeetingInvitee.objects.filter(meeting=meeting).values("person_id")
+    # A row that says "on behalf of agency X" counts only while X is active and the person is
+    # still an active member of it; a row without an agency is a personal invitation.
+    in_person = MeetingInvitee.objects.filter(meeting=meeting, agency__isnull=True)
+    for_agency = MeetingInvitee.objects.filter(
+        Exists(
+            Membership.objects.filter(
+                person_id=OuterRef("person_id"), agency_id=OuterRef("agency_id"), is_active=True
+            )
+        ),
+        meeting=meeting,
+        agency__is_active=True,
+    )
     members = Membership.objects.filter(
-        agency__in=meeting.invited_agencies.values("pk"),
+        agency__in=meeting.invited_agencies.filter(is_active=True).values("pk"),
         is_active=True,
         role__in=[Role.LIAISON, Role.KPU_STAFF],
-    ).values("person_id")
-    return Q(pk__in=invited) | Q(pk__in=members)
+    )
+    return (
+        Q(pk__in=in_person.values("person_id"))
+        | Q(pk__in=for_agency.values("person_id"))
+        | Q(pk__in=members.values("person_id"))
+    )
 
 
 def meeting_recipients(*, meeting: Meeting) -> QuerySet[Person]:
-    """Everyone who hears about the meeting: invited people (delegates included) plus active
-    liaisons and KPU staff of invited agencies; each person once, active accounts only."""
+    """Everyone who hears about the meeting: people invited in person, plus active liaisons and
+    KPU staff of invited agencies (and delegates standing in for them); each person once, active
+    accounts only. Nobody hears through an agency that was deactivated or a membership that
+    ended, even if their invitee row is still there."""
     return Person.objects.filter(_recipient_q(meeting), is_active=True).distinct().order_by("pk")
 
 

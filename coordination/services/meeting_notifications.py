@@ -1,11 +1,10 @@
 """What the invited hear when a meeting is created, changed or cancelled.
 
-The meeting services call these after their commit (`transaction.on_commit`). Each call records
-the deliveries in one transaction and enqueues them after that commit, so they work just as well
-when called inside the service's transaction (which also closes the small window in which a
-crash right after the meeting's commit would lose the mail). Running a hook twice sends nothing
-twice: every delivery has a unique key (the iCalendar sequence for invitations, updates and
-cancellations).
+The meeting services call these inside their own transaction, after saving the change. Each
+call records the `queued` deliveries in that transaction and enqueues the sending with
+`transaction.on_commit`, so the mail commits (and is sent) together with the meeting change, or
+is rolled back with it. Running a hook twice sends nothing twice: every delivery has a unique key
+(the iCalendar sequence for invitations, updates and cancellations).
 """
 
 import logging

@@ -1,9 +1,11 @@
 """Every write to meetings: scheduling, series, invitees, answers, attendance, minutes, documents.
 
-After each committed write the services call the hooks in `meeting_notifications` (through
-`transaction.on_commit`), so the notification pipeline sees exactly what was saved. `uid` never
-changes; `sequence` rises whenever invitees must replace their calendar entry (time, place, link,
-title, cancellation).
+Each write that someone must hear about calls its hook in `meeting_notifications` inside the
+service's own transaction, after the change is saved. The hook records the `queued` deliveries in
+that transaction and enqueues the sending only once it commits, so the meeting change and its
+mail commit together or not at all: no crash between the two can lose a meeting's mail, and a
+rolled-back change sends nothing. `uid` never changes; `sequence` rises whenever invitees must
+replace their calendar entry (time, place, link, title, cancellation).
 """
 
 import calendar
@@ -33,6 +35,10 @@ from coordination.models import (
 from coordination.selectors.meetings import meeting_recipient_ids
 from coordination.services import meeting_notifications
 from coordination.services.files import upload_store_after_commit, upload_validate
+from coordination.services.notifications_reminders import (
+    clean_reminder_minutes,
+    default_reminder_minutes,
+)
 
 # Changing any of these means invitees must replace their calendar entry.
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "location", "online_url")
@@ -80,6 +86,9 @@ def _validate(
         errors.setdefault("location", []).append(_("Isi tempat, tautan daring, atau keduanya."))
     if not invited_agencies:
         errors.setdefault("invited_agencies", []).append(_("Undang paling sedikit satu lembaga."))
+    offset_errors = _clean_offsets(meeting)
+    if offset_errors:
+        errors.setdefault("reminder_offsets", []).extend(offset_errors)
     if (
         actor is not None
         and meeting.region_id
@@ -94,6 +103,19 @@ def _validate(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _clean_offsets(meeting: Meeting) -> list[str]:
+    """Normalise the reminder offsets in place (distinct minutes, largest first) or say why not.
+    The rule is the reminder pipeline's own, so what is saved is what will be sent."""
+    try:
+        minutes = clean_reminder_minutes(meeting.reminder_offsets or [])
+    except ValidationError as exc:
+        return exc.messages
+    if not minutes:
+        return [_("Isi sedikitnya satu pengingat.")]
+    meeting.reminder_offsets = minutes
+    return []
 
 
 def _sync_invitees(meeting: Meeting, agencies: Iterable[Agency], people: Iterable[Person]) -> None:
@@ -160,7 +182,11 @@ def meeting_create(
     reminder_offsets: list[int] | None = None,
     series: MeetingSeries | None = None,
 ) -> Meeting:
-    """Schedule a meeting (or record a past one as held). `actor` None is a system write."""
+    """Schedule a meeting (or record a past one as held). `actor` None is a system write.
+
+    Without `reminder_offsets` the meeting gets the reminder default of its region (or the
+    nearest region above it that has one).
+    """
     if actor is not None and not permissions.can_create_meeting(actor):
         raise PermissionDenied(_("Hanya staf KPU yang dapat membuat rapat."))
     agencies, people = list(invited_agencies), list(invited_people)
@@ -177,16 +203,18 @@ def meeting_create(
         status=status,
         series=series,
         created_by=actor,
+        reminder_offsets=(
+            list(reminder_offsets)
+            if reminder_offsets is not None
+            else default_reminder_minutes(region=region)
+        ),
     )
-    if reminder_offsets is not None:
-        meeting.reminder_offsets = reminder_offsets
     _validate(meeting=meeting, actor=actor, invited_agencies=agencies, check_past=True)
     _validate_people(people)
     meeting.save()
     meeting.invited_agencies.set(agencies)
     _sync_invitees(meeting, agencies, people)
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: meeting_notifications.meeting_created(meeting_id=meeting_id))
+    meeting_notifications.meeting_created(meeting_id=meeting.pk)
     return meeting
 
 
@@ -216,6 +244,12 @@ def meeting_update(
     for key in ("title", "location", "online_url"):
         if key in fields and isinstance(fields[key], str):
             fields[key] = fields[key].strip()
+    if "reminder_offsets" in fields:
+        # Compare like with like ([60, 1440] is no change from [1440, 60]); bad values are
+        # reported by _validate below.
+        probe = Meeting(reminder_offsets=list(fields["reminder_offsets"] or []))
+        _clean_offsets(probe)
+        fields["reminder_offsets"] = probe.reminder_offsets
     changed = [key for key, value in fields.items() if getattr(locked, key) != value]
     for key in changed:
         setattr(locked, key, fields[key])
@@ -250,14 +284,11 @@ def meeting_update(
     added = sorted(after_recipients - before_recipients)
     removed = sorted(before_recipients - after_recipients)
     if changed or added or removed:
-        meeting_id = locked.pk
-        transaction.on_commit(
-            lambda: meeting_notifications.meeting_changed(
-                meeting_id=meeting_id,
-                added_person_ids=added,
-                removed_person_ids=removed,
-                schedule_changed=schedule_changed,
-            )
+        meeting_notifications.meeting_changed(
+            meeting_id=locked.pk,
+            added_person_ids=added,
+            removed_person_ids=removed,
+            schedule_changed=schedule_changed,
         )
     return locked
 
@@ -298,8 +329,7 @@ def meeting_cancel(*, actor: Person | None, meeting: Meeting, reason: str = "") 
     locked.sequence = F("sequence") + 1
     locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence", "updated_at"])
     locked.refresh_from_db(fields=["sequence"])
-    meeting_id = locked.pk
-    transaction.on_commit(lambda: meeting_notifications.meeting_cancelled(meeting_id=meeting_id))
+    meeting_notifications.meeting_cancelled(meeting_id=locked.pk)
     return locked
 
 
@@ -384,11 +414,18 @@ def meeting_respond(
     response: str,
     delegate: Person | None = None,
 ) -> MeetingInvitee:
-    """Answer an invitation: attend, decline, or delegate to a colleague of the same agency."""
+    """Answer an invitation: attend, decline, or delegate to a colleague of the same agency.
+
+    A delegate becomes an invitee and gets the invitation (with its calendar entry) at once; a
+    former delegate who is no longer invited gets a cancellation of their entry. The person who
+    delegated stays invited: they still hear of changes and cancellations, but get no reminders
+    (see `selectors.notifications.reminder_recipients`).
+    """
     if not permissions.can_respond_to_invitation(actor, meeting):
         raise PermissionDenied(_("Anda tidak dapat menjawab undangan rapat ini."))
     if response not in (RSVP.ACCEPTED, RSVP.DECLINED, RSVP.DELEGATED):
         raise ValidationError({"response": _("Pilih hadir, tidak hadir, atau diwakilkan.")})
+    before_recipients = set(meeting_recipient_ids(meeting=meeting))
     row = MeetingInvitee.objects.select_for_update().filter(meeting=meeting, person=actor).first()
     if row is None:
         # A member who joined an invited agency after the invitation answers for that agency.
@@ -412,6 +449,18 @@ def meeting_respond(
     row.save(update_fields=["response", "responded_at", "delegate"])
     if previous_delegate_id and previous_delegate_id != row.delegate_id:
         _undelegate(meeting=meeting, delegate_id=previous_delegate_id, actor=actor)
+    after_recipients = set(meeting_recipient_ids(meeting=meeting))
+    added = sorted(after_recipients - before_recipients)
+    removed = sorted(before_recipients - after_recipients)
+    if added or removed or response == RSVP.DELEGATED:
+        # On a delegation to someone already invited the pipeline finds their invitation on
+        # record and sends nothing again.
+        meeting_notifications.meeting_changed(
+            meeting_id=meeting.pk,
+            added_person_ids=added,
+            removed_person_ids=removed,
+            schedule_changed=False,
+        )
     return row
 
 

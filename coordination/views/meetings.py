@@ -1,5 +1,6 @@
 """Meeting pages: lists, scheduling, the meeting page (answers, attendance, minutes, documents)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -45,6 +46,8 @@ from coordination.services.meetings import (
     meeting_series_create,
     meeting_update,
 )
+from coordination.services.notifications_mail import lead_time
+from coordination.services.notifications_reminders import default_reminder_minutes
 from coordination.services.readiness import action_items_create
 from coordination.views.agencies import _scope_regions
 from coordination.views.decorators import kpu_staff_required, staff_area_required
@@ -107,20 +110,37 @@ def _form_querysets(user) -> dict:
     }
 
 
+def _default_reminders(user) -> list[int]:
+    """The reminder default of the person's own KPU region (the widest one they manage)."""
+    codes = sorted(permissions.access_for(user).staff_region_codes, key=lambda c: (len(c), c))
+    if codes:
+        return default_reminder_minutes(region=codes[0])
+    return list(settings.PILKADA_DEFAULT_REMINDER_MINUTES)
+
+
 @kpu_staff_required
 @require_http_methods(["GET", "POST"])
 def meeting_create_view(request):
-    form = MeetingCreateForm(request.POST or None, **_form_querysets(request.user))
+    form = MeetingCreateForm(
+        request.POST or None,
+        initial={"reminder_offsets": _default_reminders(request.user)},
+        **_form_querysets(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         status = MeetingStatus.HELD if data["record_as_held"] else MeetingStatus.SCHEDULED
+        kwargs = form.service_kwargs()
+        if not kwargs["reminder_offsets"] or "reminder_offsets" not in form.changed_data:
+            # Left as offered (or emptied): the meeting takes the default of its own region,
+            # which may differ from the default of the region the form was prefilled for.
+            kwargs.pop("reminder_offsets")
         try:
             if data.get("frequency"):
                 series = meeting_series_create(
                     actor=request.user,
                     frequency=data["frequency"],
                     until=data["until"],
-                    **form.service_kwargs(),
+                    **kwargs,
                 )
                 meeting = series.meetings.order_by("starts_at").first()
                 messages.success(
@@ -128,7 +148,7 @@ def meeting_create_view(request):
                     _("Seri rapat dibuat: %(n)s pertemuan.") % {"n": series.meetings.count()},
                 )
             else:
-                meeting = meeting_create(actor=request.user, status=status, **form.service_kwargs())
+                meeting = meeting_create(actor=request.user, status=status, **kwargs)
                 messages.success(request, _("Rapat dijadwalkan."))
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -201,6 +221,7 @@ def _detail_context(request, meeting, **forms) -> dict:
         "can_respond": can_respond,
         "is_cancelled": meeting.status == MeetingStatus.CANCELLED,
         "has_started": meeting.starts_at <= timezone.now(),
+        "reminder_lead_times": [lead_time(m) for m in meeting.reminder_offsets or []],
     }
     if can_respond:
         context["rsvp_form"] = forms.get("rsvp_form") or RSVPForm(

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from coordination import permissions
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
@@ -121,22 +121,13 @@ def task_detail(request, pk: int):
     can_update = permissions.can_update_task(request.user, task)
     form = None
     if can_update:
-        form = StatusUpdateForm(
-            request.POST or None,
-            request.FILES or None,
-            initial={"status": task.status, "progress": task.progress},
-        )
+        form = _status_form(request, task)
     if request.method == "POST":
         if not can_update:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                task_status_update(actor=request.user, task=task, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("Pembaruan status tersimpan."))
-                return redirect("coordination:task_detail", pk=task.pk)
+        if _status_update(request, task, form):
+            messages.success(request, _("Pembaruan status tersimpan."))
+            return redirect("coordination:task_detail", pk=task.pk)
     return render(
         request,
         "coordination/tasks/detail.html",
@@ -148,6 +139,60 @@ def task_detail(request, pk: int):
             "today": timezone.localdate(),
         },
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _status_form(request, task, *, bound: bool = True) -> StatusUpdateForm:
+    return StatusUpdateForm(
+        (request.POST or None) if bound else None,
+        (request.FILES or None) if bound else None,
+        initial={"status": task.status, "progress": task.progress},
+    )
+
+
+def _status_update(request, task, form: StatusUpdateForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        task_status_update(actor=request.user, task=task, **form.cleaned_data)
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return False
+    return True
+
+
+@staff_area_required
+@require_POST
+def task_status_fragment(request, pk: int):
+    """The status update of the task page sent by its script: the same update as the page's own
+    form, answered with the parts of the page that change (status, form, history) instead of a
+    redirect. Without JavaScript the page's form posts to `task_detail` as usual."""
+    task = _task_or_404(request, pk)
+    if not permissions.can_update_task(request.user, task):
+        raise PermissionDenied
+    form = _status_form(request, task)
+    saved = _status_update(request, task, form)
+    if saved:
+        task = _task_or_404(request, pk)
+        form = _status_form(request, task, bound=False)
+        announce = _("Pembaruan status tersimpan: %(status)s, %(progress)s%%.") % {
+            "status": task.get_status_display(),
+            "progress": task.progress,
+        }
+    else:
+        announce = _("Pembaruan belum tersimpan. Periksa isian yang ditandai.")
+    return render(
+        request,
+        "coordination/tasks/status_fragment.html",
+        {
+            "task": task,
+            "history": task_history(task=task),
+            "form": form,
+            "saved": saved,
+            "announce": announce,
+            "today": timezone.localdate(),
+        },
+        status=200 if saved else 400,
     )
 
 

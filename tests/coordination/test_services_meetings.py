@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from coordination.enums import RSVP, MeetingKind, MeetingStatus, SeriesFrequency
-from coordination.models import Meeting, MeetingInvitee
-from coordination.selectors.meetings import meeting_recipients
+from coordination.models import Meeting, MeetingInvitee, MeetingReminder, ReminderDefault
+from coordination.selectors.meetings import meeting_recipient_ids, meeting_recipients
 from coordination.services import meeting_notifications
 from coordination.services.meetings import (
     meeting_attendance_record,
@@ -59,7 +59,8 @@ def test_meeting_create_makes_invitee_rows_for_agency_members(
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         meeting = meeting_create(actor=regency_staff, **_fields(regency, kpu_regency, [bawaslu]))
-    assert len(callbacks) == 1
+    # The hook runs inside the service's transaction; only the hook itself defers the sending.
+    assert callbacks == []
     hook.assert_called_once_with(meeting_id=meeting.pk)
     rows = list(meeting.invitees.values_list("person__email", "agency_id", "response"))
     assert rows == [("bawaslu@uji.test", bawaslu.pk, RSVP.PENDING)]
@@ -214,7 +215,7 @@ def test_meeting_series_create_weekly_keeps_local_time(
     starts = [timezone.localtime(m.starts_at, WIB) for m in series.meetings.order_by("starts_at")]
     assert [s.date() for s in starts] == [first.date() + timedelta(weeks=i) for i in range(4)]
     assert {(s.hour, s.minute) for s in starts} == {(9, 0)}
-    assert len(callbacks) == 4
+    assert callbacks == []
     assert hook.call_count == 4
     # Each occurrence changes alone.
     one = series.meetings.order_by("starts_at")[1]
@@ -247,6 +248,54 @@ def test_meeting_recipients_people_liaisons_and_staff_distinct(
         "late@uji.test",
     }
     assert late.pk in meeting_recipients(meeting=meeting).values_list("pk", flat=True)
+
+
+def test_meeting_recipients_leave_out_inactive_agency_members_and_ended_memberships(
+    regency_staff, kpu_regency, bawaslu, bawaslu_liaison, bawaslu_colleague, regency, nobody
+):
+    polres = factories.AgencyFactory(name="Polres 17.01", region=regency)
+    kapolres = factories.liaison(polres, email="kapolres@uji.test")
+    meeting = meeting_create(
+        actor=regency_staff,
+        invited_people=[nobody],
+        **_fields(regency, kpu_regency, [kpu_regency, bawaslu, polres]),
+    )
+    assert MeetingInvitee.objects.filter(meeting=meeting).count() == 5
+
+    polres.is_active = False
+    polres.save(update_fields=["is_active"])
+    bawaslu_colleague.memberships.update(is_active=False)
+    kpu_regency.memberships.filter(person=regency_staff).update(is_active=False)
+    factories.MembershipFactory(person=nobody, agency=polres)  # invited in person, not for it
+
+    # Invitee rows stay (answers, attendance), but nobody hears through a dead link; a person
+    # invited in person still does.
+    assert sorted(meeting_recipients(meeting=meeting).values_list("email", flat=True)) == [
+        "bawaslu@uji.test",
+        "nobody@uji.test",
+    ]
+    assert kapolres.pk not in meeting_recipient_ids(meeting=meeting)
+
+
+def test_meeting_recipients_keep_delegate_of_active_agency_member(
+    regency_staff, kpu_regency, bawaslu, bawaslu_liaison, bawaslu_colleague, regency
+):
+    meeting = meeting_create(
+        actor=regency_staff, **_fields(regency, kpu_regency, [kpu_regency, bawaslu])
+    )
+    meeting_respond(
+        actor=bawaslu_liaison, meeting=meeting, response=RSVP.DELEGATED, delegate=bawaslu_colleague
+    )
+    assert sorted(meeting_recipients(meeting=meeting).values_list("email", flat=True)) == [
+        "bawaslu2@uji.test",
+        "bawaslu@uji.test",
+        "kpu.kab@uji.test",
+    ]
+    bawaslu.is_active = False
+    bawaslu.save(update_fields=["is_active"])
+    assert list(meeting_recipients(meeting=meeting).values_list("email", flat=True)) == [
+        "kpu.kab@uji.test"
+    ]
 
 
 def test_meeting_invitee_add_notifies_added_person(
@@ -396,3 +445,49 @@ def test_series_start_in_wita_keeps_local_time(province_staff, kpu_province, ben
     )
     starts = list(series.meetings.order_by("starts_at").values_list("starts_at", flat=True))
     assert [s.astimezone(UTC).hour for s in starts] == [1, 1, 1]
+
+
+def test_meeting_create_takes_reminder_default_of_nearest_region(
+    regency_staff, kpu_regency, regency, province_staff, bengkulu
+):
+    ReminderDefault.objects.create(region=bengkulu, minutes_before=[4320, 30])
+    meeting = meeting_create(actor=regency_staff, **_fields(regency, kpu_regency, [kpu_regency]))
+    assert meeting.reminder_offsets == [4320, 30]
+    chosen = meeting_create(
+        actor=regency_staff,
+        reminder_offsets=[60, 1440, 60],
+        **_fields(regency, kpu_regency, [kpu_regency]),
+    )
+    assert chosen.reminder_offsets == [1440, 60]
+
+
+@pytest.mark.parametrize(
+    "offsets",
+    [[], [0], [-60], [28 * 1440 + 1], [10, 20, 30, 40, 50, 60], ["satu jam"]],
+)
+def test_meeting_create_refuses_bad_reminder_offsets(regency_staff, kpu_regency, regency, offsets):
+    with pytest.raises(ValidationError) as exc:
+        meeting_create(
+            actor=regency_staff,
+            reminder_offsets=offsets,
+            **_fields(regency, kpu_regency, [kpu_regency]),
+        )
+    assert set(exc.value.message_dict) == {"reminder_offsets"}
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_update_reminder_offsets_replans_reminders_without_new_sequence(
+    regency_staff, kpu_regency, regency
+):
+    meeting = meeting_create(
+        actor=regency_staff,
+        reminder_offsets=[1440, 60],
+        **_fields(regency, kpu_regency, [kpu_regency]),
+    )
+    same = meeting_update(actor=regency_staff, meeting=meeting, reminder_offsets=[60, 1440])
+    assert same.reminder_offsets == [1440, 60]
+    updated = meeting_update(actor=regency_staff, meeting=meeting, reminder_offsets=[120, 30])
+    assert updated.reminder_offsets == [120, 30]
+    assert updated.sequence == 0
+    pending = MeetingReminder.objects.filter(meeting=meeting, status="pending")
+    assert sorted(pending.values_list("minutes_before", flat=True)) == [30, 120]

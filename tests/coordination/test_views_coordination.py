@@ -6,7 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.enums import RSVP, AgencyKind, MeetingStatus, TaskStatus
-from coordination.models import Meeting, MeetingInvitee, ReadinessTask, TaskUpdate
+from coordination.models import (
+    Meeting,
+    MeetingInvitee,
+    ReadinessTask,
+    ReminderDefault,
+    TaskUpdate,
+)
 from coordination.services.meetings import meeting_document_add
 from tests import factories
 
@@ -79,6 +85,115 @@ def test_meeting_create_view_keeps_input_on_error(client, regency_staff, regency
     assert "Judul yang diketik" in content
     assert "Waktu selesai harus sesudah waktu mulai." in content
     assert Meeting.objects.count() == 0
+
+
+def _meeting_post(regency, kpu_regency, **extra):
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    data = {
+        "kind": "rakor",
+        "title": "Rakor logistik",
+        "region": regency.code,
+        "organiser": kpu_regency.pk,
+        "starts_at": f"{day}T09:00",
+        "ends_at": f"{day}T11:00",
+        "location": "Aula",
+        "invited_agencies": [kpu_regency.pk],
+    }
+    data.update(extra)
+    return data
+
+
+def test_meeting_create_view_prefills_reminders_from_own_region_default(
+    client, regency_staff, regency
+):
+    ReminderDefault.objects.create(region=regency, minutes_before=[4320, 30])
+    client.force_login(regency_staff)
+    response = client.get(reverse("coordination:meeting_create"))
+    assert response.context["form"]["reminder_offsets"].value() == "4320, 30"
+    assert 'value="4320, 30"' in response.content.decode()
+    assert "Pengingat (menit sebelum mulai)" in response.content.decode()
+
+
+def test_meeting_create_view_saves_reminders_typed_per_meeting(
+    client, regency_staff, regency, kpu_regency
+):
+    client.force_login(regency_staff)
+    response = client.post(
+        reverse("coordination:meeting_create"),
+        _meeting_post(regency, kpu_regency, reminder_offsets="60, 2880"),
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.reminder_offsets == [2880, 60]
+    page = client.get(reverse("coordination:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "2 hari sebelum, 1 jam sebelum" in page
+
+
+def test_meeting_create_view_untouched_reminders_take_meeting_region_default(
+    client, province_staff, bengkulu, regency, kpu_province
+):
+    ReminderDefault.objects.create(region=regency, minutes_before=[180])
+    client.force_login(province_staff)
+    offered = client.get(reverse("coordination:meeting_create")).context["form"]
+    assert offered["reminder_offsets"].value() == "1440, 60"
+    response = client.post(
+        reverse("coordination:meeting_create"),
+        _meeting_post(regency, kpu_province, reminder_offsets="1440, 60"),
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get().reminder_offsets == [180]
+
+
+def test_meeting_create_view_bad_reminders_keep_input_with_message(
+    client, regency_staff, regency, kpu_regency
+):
+    client.force_login(regency_staff)
+    response = client.post(
+        reverse("coordination:meeting_create"),
+        _meeting_post(regency, kpu_regency, title="Judul diketik", reminder_offsets="1440, 0"),
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Pengingat harus antara 1 menit dan 28 hari sebelum rapat." in content
+    assert 'value="1440, 0"' in content
+    assert "Judul diketik" in content
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_edit_view_changes_reminders_and_refuses_none(client, regency_staff, meeting):
+    client.force_login(regency_staff)
+    url = reverse("coordination:meeting_edit", args=[meeting.pk])
+    form = client.get(url).context["form"]
+    assert form["reminder_offsets"].value() == "1440, 60"
+    data = {
+        key: form[key].value()
+        for key in ("kind", "title", "location", "online_url", "agenda")
+        if form[key].value() is not None
+    }
+    data.update(
+        region=meeting.region_id,
+        organiser=meeting.organiser_id,
+        starts_at=form["starts_at"].value().strftime("%Y-%m-%dT%H:%M"),
+        ends_at=form["ends_at"].value().strftime("%Y-%m-%dT%H:%M"),
+        invited_agencies=[a.pk for a in meeting.invited_agencies.all()],
+    )
+    response = client.post(url, {**data, "reminder_offsets": ""})
+    assert response.status_code == 200
+    assert "Isi sedikitnya satu pengingat." in response.content.decode()
+    response = client.post(url, {**data, "reminder_offsets": "120"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.reminder_offsets == [120]
+
+
+def test_reminder_defaults_link_only_for_kpu_staff(client, regency_staff, bawaslu_liaison):
+    url = reverse("coordination:reminder_defaults")
+    client.force_login(regency_staff)
+    assert f'href="{url}"' in client.get(reverse("coordination:staff_home")).content.decode()
+    assert f'href="{url}"' in client.get(reverse("coordination:meeting_list")).content.decode()
+    client.force_login(bawaslu_liaison)
+    assert f'href="{url}"' not in client.get(reverse("coordination:staff_home")).content.decode()
+    assert f'href="{url}"' not in client.get(reverse("coordination:meeting_list")).content.decode()
 
 
 def test_meeting_series_view_creates_occurrences(client, regency_staff, regency, kpu_regency):
