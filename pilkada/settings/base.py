@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "coordination",
     "outreach",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
