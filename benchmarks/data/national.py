@@ -144,6 +144,7 @@ class Targets:
 class GenerationResult:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    region_load_seconds: float = 0.0
 
     @property
     def total_seconds(self) -> float:
@@ -260,7 +261,9 @@ class Generator:
             cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
     def load_regions(self) -> None:
+        started = time.perf_counter()
         loaded = regions_load(province_code=self.province_code)
+        self.result.region_load_seconds = time.perf_counter() - started
         self.result.counts["regions"] = loaded.total
         self.regions = _Regions(self.province_code)
 

@@ -12,6 +12,7 @@ from benchmarks.data.national import (
     bench_data_generate,
     foreign_rows_exist,
 )
+from coordination.models import ReadinessTask
 
 SUMMARY_PATH = Path(settings.VAR_DIR) / "bench" / "data.json"
 
@@ -36,12 +37,17 @@ class Command(BaseCommand):
             "--province", default=None, help="only this province's regions (default: all)"
         )
         parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="do nothing when this database already holds the dataset of this scale and seed",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="also wipe accounts the generator did not create",
         )
 
-    def handle(self, *args, scale, seed, anchor, province, force, **options):
+    def handle(self, *args, scale, seed, anchor, province, force, reuse, **options):
         if settings.PRODUCTION:
             raise CommandError(
                 "bench_data replaces data: it never runs with PILKADA_ENV=production."
@@ -58,6 +64,11 @@ class Command(BaseCommand):
                 "did not create; it would delete them. Use a dedicated database, or --force."
             )
         targets = Targets.for_scale(scale)
+        if reuse and self._same_dataset(scale=scale, seed=seed, province=province, targets=targets):
+            self.stdout.write(
+                f"Reusing the dataset of {SUMMARY_PATH} (scale {scale}, seed {seed})."
+            )
+            return
         self.stdout.write(
             f"Generating into {connection.settings_dict['NAME']!r}: scale {scale}, seed {seed}; "
             f"{targets.meetings} meetings, {targets.tasks} tasks, {targets.updates} updates, "
@@ -85,7 +96,20 @@ class Command(BaseCommand):
                     "counts": result.counts,
                     "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
                     "total_seconds": round(result.total_seconds, 2),
+                    "region_load_seconds": round(result.region_load_seconds, 2),
                 },
                 indent=2,
             )
         )
+
+    def _same_dataset(self, *, scale, seed, province, targets: Targets) -> bool:
+        if not SUMMARY_PATH.exists():
+            return False
+        summary = json.loads(SUMMARY_PATH.read_text())
+        same_request = (
+            summary.get("database") == connection.settings_dict["NAME"]
+            and summary.get("scale") == scale
+            and summary.get("seed") == seed
+            and summary.get("province") == province
+        )
+        return same_request and ReadinessTask.objects.count() >= targets.tasks
