@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.apps import apps
 from django.db import connection, transaction
 
-from benchmarks.data.copy import copy_model, reset_sequence
+from benchmarks.data.copy import bulk_load, copy_model, reset_sequence
 from coordination.enums import (
     RSVP,
     AgencyKind,
@@ -498,29 +498,30 @@ class Generator:
                     created,
                 )
 
-        count = copy_model(
-            ReadinessTask,
-            [
-                "id",
-                "title",
-                "description",
-                "category",
-                "election_id",
-                "stage_id",
-                "region_id",
-                "agency_id",
-                "due_on",
-                "priority",
-                "status",
-                "progress",
-                "meeting_id",
-                "checklist_item_id",
-                "created_by_id",
-                "created_at",
-                "updated_at",
-            ],
-            rows(),
-        )
+        with bulk_load(ReadinessTask):
+            count = copy_model(
+                ReadinessTask,
+                [
+                    "id",
+                    "title",
+                    "description",
+                    "category",
+                    "election_id",
+                    "stage_id",
+                    "region_id",
+                    "agency_id",
+                    "due_on",
+                    "priority",
+                    "status",
+                    "progress",
+                    "meeting_id",
+                    "checklist_item_id",
+                    "created_by_id",
+                    "created_at",
+                    "updated_at",
+                ],
+                rows(),
+            )
         reset_sequence(ReadinessTask)
         self.result.counts["tasks"] = count
 
@@ -569,24 +570,25 @@ class Generator:
                         previous, previous_progress = next_status, next_progress
                     latest[task_id] = moment
 
-        count = copy_model(
-            TaskUpdate,
-            [
-                "id",
-                "task_id",
-                "author_id",
-                "created_at",
-                "from_status",
-                "to_status",
-                "from_progress",
-                "to_progress",
-                "note",
-                "evidence_file",
-                "evidence_name",
-                "evidence_url",
-            ],
-            rows(),
-        )
+        with bulk_load(TaskUpdate):
+            count = copy_model(
+                TaskUpdate,
+                [
+                    "id",
+                    "task_id",
+                    "author_id",
+                    "created_at",
+                    "from_status",
+                    "to_status",
+                    "from_progress",
+                    "to_progress",
+                    "note",
+                    "evidence_file",
+                    "evidence_name",
+                    "evidence_url",
+                ],
+                rows(),
+            )
         reset_sequence(TaskUpdate)
         # A task's updated_at is its last change.
         with connection.cursor() as cursor:
