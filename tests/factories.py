@@ -163,3 +163,60 @@ class ReadinessTaskFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
     agency = factory.SubFactory(AgencyFactory)
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
+# --- outreach ---------------------------------------------------------------------------------
+
+
+def outreach_event(
+    region_code: str = "17.01.01.2001",
+    *,
+    when=None,
+    hours: int = 2,
+    status: str = "published",
+    method: str = "forum_warga",
+    segments=("masyarakat_umum",),
+    organiser: Agency | None = None,
+    **fields,
+):
+    """An outreach event made through the service (so derived fields are right), `when` aware
+    (default: tomorrow 09:00 in the region's zone)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from outreach.enums import EventStatus, is_face_to_face
+    from outreach.services.events import event_create, event_status_change
+
+    region = Region.objects.get(code=region_code)
+    if when is None:
+        day = timezone.localdate() + dt.timedelta(days=1)
+        when = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZoneInfo(region.timezone))
+    if organiser is None:
+        province = Region.objects.get(code=region_code[:2])
+        organiser = Agency.objects.filter(kind=AgencyKind.KPU, region=province).first()
+        organiser = organiser or AgencyFactory(
+            kind=AgencyKind.KPU, region=province, name=f"KPU {province.name}"
+        )
+    fields.setdefault("title", f"Sosialisasi di {region.name}")
+    if is_face_to_face(method):
+        fields.setdefault("venue", "Balai desa")
+    else:
+        fields.setdefault("channel", "RRI Pro 1")
+    event = event_create(
+        actor=None,
+        method=method,
+        segments=segments,
+        region=region,
+        starts_at=when,
+        ends_at=when + dt.timedelta(hours=hours),
+        organiser=organiser,
+        status=EventStatus.DRAFT if status == EventStatus.DRAFT else EventStatus.PUBLISHED,
+        **fields,
+    )
+    if status in (EventStatus.CANCELLED,):
+        event = event_status_change(actor=None, event=event, status=status)
+    elif status == EventStatus.DONE:
+        # Done needs a start in the past; set directly, as a test fixture of history.
+        event.status = EventStatus.DONE
+        event.save(update_fields=["status"])
+    return event

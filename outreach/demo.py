@@ -1,0 +1,157 @@
+"""Demo outreach schedule for Bengkulu: about 150 events over three months around today.
+
+Idempotent: every demo event has a UUID derived from its number, so a second run finds the
+events it made before and adds nothing (dates stay where the first run put them).
+"""
+
+import datetime as dt
+import random
+import uuid
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from coordination.enums import AgencyKind, RegionLevel
+from coordination.models import Agency, Region
+from outreach.enums import FACE_TO_FACE_METHODS, AudienceSegment, EventStatus, OutreachMethod
+from outreach.models import OutreachEvent
+from outreach.services.events import event_create, event_report_save, event_status_change
+
+PROVINCE = "17"
+EVENT_COUNT = 150
+NAMESPACE = uuid.UUID("6f1d8f8e-54a1-4c1e-9d55-0b8a4f3d2c11")
+
+FACE_TITLES = {
+    OutreachMethod.FORUM_WARGA: "Forum warga: ayo ke TPS 27 November",
+    OutreachMethod.DISKUSI: "Diskusi publik Pilkada damai",
+    OutreachMethod.SEMINAR: "Seminar pendidikan pemilih",
+    OutreachMethod.WORKSHOP: "Workshop relawan demokrasi",
+    OutreachMethod.PELATIHAN: "Pelatihan kader pemilih cerdas",
+    OutreachMethod.SIMULASI: "Simulasi pemungutan suara di TPS",
+    OutreachMethod.TALK_SHOW: "Talk show bersama tokoh muda",
+    OutreachMethod.BUDAYA_LOKAL: "Sosialisasi lewat seni budaya lokal",
+}
+MEDIA = {
+    OutreachMethod.RADIO: ("Dialog interaktif Pilkada", "RRI Bengkulu Pro 1, Dialog Pagi"),
+    OutreachMethod.TELEVISI: ("Siaran Pilkada sehat", "TVRI Bengkulu, Bengkulu Menyapa"),
+    OutreachMethod.MEDIA_CETAK: ("Advertorial tahapan Pilkada", "Bengkulu Ekspress, halaman 5"),
+    OutreachMethod.MEDIA_DARING: ("Artikel cek data pemilih", "Portal berita daring lokal"),
+    OutreachMethod.SITUS_WEB: ("Publikasi daftar pemilih tetap", "Situs web KPU"),
+    OutreachMethod.MEDIA_SOSIAL: ("Siaran langsung tanya jawab Pilkada", "Instagram KPU"),
+    OutreachMethod.MEDIA_LUAR_RUANG: ("Baliho hari pemungutan suara", "Baliho di simpang kota"),
+    OutreachMethod.PERTEMUAN_VIRTUAL: ("Webinar pemilih pemula", "Zoom KPU"),
+}
+VENUES = ["Balai desa", "Aula kantor camat", "Masjid jami", "Gedung serbaguna", "Lapangan desa"]
+HOURS = [8, 9, 10, 13, 14, 15, 19, 20]
+
+
+def _demo_uid(number: int) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"outreach-demo-{number}")
+
+
+def seed(stdout=None) -> None:
+    rng = random.Random(2024)
+    regencies = list(
+        Region.objects.filter(parent_id=PROVINCE, level=RegionLevel.REGENCY).order_by("code")
+    )
+    if not regencies:
+        return
+    kpu = {a.region_id: a for a in Agency.objects.filter(kind=AgencyKind.KPU)}
+    partners_by_region = {}
+    for agency in Agency.objects.filter(region__code__startswith=PROVINCE).exclude(
+        kind=AgencyKind.KPU
+    ):
+        partners_by_region.setdefault(agency.region_id, []).append(agency)
+    districts = {}
+    for district in Region.objects.filter(
+        code__startswith=PROVINCE + ".", level=RegionLevel.DISTRICT
+    ).order_by("code"):
+        districts.setdefault(district.parent_id, []).append(district)
+    villages = {}
+    for village in Region.objects.filter(
+        code__startswith=PROVINCE + ".", level=RegionLevel.VILLAGE
+    ).order_by("code"):
+        villages.setdefault(village.parent_id, []).append(village)
+    # Hard-to-reach villages (set by KPU staff in a real deployment): the last of a few districts.
+    remote = [villages[d.code][-1].code for r in regencies for d in districts[r.code][:2]]
+    Region.objects.filter(code__in=remote, is_remote=False).update(is_remote=True)
+
+    existing = set(
+        OutreachEvent.objects.filter(
+            uid__in=[_demo_uid(n) for n in range(EVENT_COUNT)]
+        ).values_list("uid", flat=True)
+    )
+    today = timezone.localdate()
+    now = timezone.now()
+    face = [m for m in OutreachMethod if m in FACE_TO_FACE_METHODS]
+    media = [m for m in OutreachMethod if m not in FACE_TO_FACE_METHODS]
+    segments = list(AudienceSegment.values)
+    created = 0
+    for number in range(EVENT_COUNT):
+        regency = regencies[number % len(regencies)]
+        is_face = number % 10 < 7
+        method = (face if is_face else media)[
+            (number // 2) % (len(face) if is_face else len(media))
+        ]
+        # Leave the last two districts of every regency without face-to-face outreach.
+        reachable = districts[regency.code][:-2] or districts[regency.code]
+        district = reachable[rng.randrange(len(reachable))]
+        if is_face:
+            region = rng.choice(villages[district.code]) if number % 4 else district
+        else:
+            region = regency
+        day = today + dt.timedelta(days=(number * 7) % 91 - 45)
+        zone = ZoneInfo(region.timezone)
+        starts_at = dt.datetime.combine(day, dt.time(HOURS[number % len(HOURS)]), tzinfo=zone)
+        chosen = {segments[number % len(segments)], segments[(number * 3 + 1) % len(segments)]}
+        uid = _demo_uid(number)
+        if uid in existing:
+            continue
+        organiser = kpu.get(regency.code) or kpu.get(PROVINCE)
+        if organiser is None:
+            continue
+        partner_pool = partners_by_region.get(regency.code, [])
+        title = FACE_TITLES[method] if is_face else MEDIA[method][0]
+        place = region.name if region.level == RegionLevel.VILLAGE else f"Kecamatan {region.name}"
+        event = event_create(
+            actor=None,
+            title=f"{title} — {place if is_face else regency.name}",
+            description=(
+                "Sosialisasi tahapan Pilkada 2024, cara memeriksa nama di daftar pemilih, dan "
+                "tata cara mencoblos di TPS pada Rabu, 27 November 2024."
+            ),
+            method=method,
+            segments=sorted(chosen),
+            region=region,
+            venue=f"{VENUES[number % len(VENUES)]} {region.name}" if is_face else "",
+            channel="" if is_face else MEDIA[method][1],
+            online_url="https://kpu.go.id" if method == OutreachMethod.PERTEMUAN_VIRTUAL else "",
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(hours=2 if is_face else 1),
+            organiser=organiser,
+            partners=rng.sample(partner_pool, k=min(2, len(partner_pool))),
+            status=EventStatus.DRAFT if number % 17 == 5 else EventStatus.PUBLISHED,
+        )
+        OutreachEvent.objects.filter(pk=event.pk).update(uid=uid)
+        event.uid = uid
+        if event.status == EventStatus.PUBLISHED and event.ends_at < now and number % 3:
+            total = 40 + rng.randrange(160)
+            event_report_save(
+                actor=None,
+                event=event,
+                participants=total,
+                women=total * rng.randrange(35, 60) // 100,
+                people_with_disabilities=rng.randrange(0, 6),
+                first_time_voters=total * rng.randrange(10, 40) // 100,
+                notes="Peserta antusias; banyak pertanyaan tentang pindah memilih.",
+            )
+        elif number == 42 and event.status == EventStatus.PUBLISHED:
+            event_status_change(
+                actor=None,
+                event=event,
+                status=EventStatus.CANCELLED,
+                note="Ditunda karena cuaca buruk; jadwal baru diumumkan kemudian.",
+            )
+        created += 1
+    if stdout is not None:
+        stdout.write(f"Outreach: {created} demo events added ({len(existing)} already there).")

@@ -1,0 +1,147 @@
+"""Feed bodies: iCalendar (RFC 5545, built with the icalendar library), JSON and CSV.
+
+Bodies depend only on the events (no "generated at" stamp), so the same data gives the same
+bytes, the same ETag and a 304 for a client that already has them.
+"""
+
+import csv
+import io
+import json
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from outreach import conf
+from outreach.display import absolute, event_path, place_text, region_chain
+from outreach.enums import AudienceSegment, EventStatus
+
+PRODID = "-//Portal Pilkada//Jadwal Sosialisasi//ID"
+
+
+def uid_of(event) -> str:
+    """Stable for the life of the event: a UUID set at creation plus the portal's host."""
+    host = urlsplit(settings.SITE_URL).hostname or "pilkada.local"
+    return f"{event.uid}@{host}"
+
+
+def segment_labels(event) -> list[str]:
+    return [str(AudienceSegment(s).label) for s in event.segments]
+
+
+def ics_body(events, *, name: str, description: str = "") -> bytes:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    if description:
+        cal.add("x-wr-caldesc", description)
+    cal.add("x-published-ttl", "PT6H")
+    for event in events:
+        zone = ZoneInfo(event.region.timezone)
+        item = Event()
+        item.add("uid", uid_of(event))
+        item.add("dtstamp", event.updated_at.astimezone(ZoneInfo("UTC")))
+        item.add("created", event.created_at.astimezone(ZoneInfo("UTC")))
+        item.add("last-modified", event.updated_at.astimezone(ZoneInfo("UTC")))
+        item.add("sequence", event.sequence)
+        item.add("dtstart", timezone.localtime(event.starts_at, zone))
+        item.add("dtend", timezone.localtime(event.ends_at, zone))
+        item.add("summary", event.title)
+        url = absolute(event_path(event))
+        lines = [event.description] if event.description else []
+        lines.append(f"{event.get_method_display()} · {', '.join(segment_labels(event))}")
+        lines.append(event.organiser.name)
+        if event.online_url:
+            lines.append(event.online_url)
+        lines.append(url)
+        item.add("description", "\n\n".join(lines))
+        item.add("location", place_text(event))
+        item.add("url", url)
+        item.add("categories", [str(event.get_method_display())])
+        item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+        item.add("transp", "TRANSPARENT")
+        cal.add_component(item)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def event_record(event) -> dict:
+    """One event as open data; the JSON and CSV feeds share these fields."""
+    zone = ZoneInfo(event.region.timezone)
+    chain = region_chain(event)
+    report = getattr(event, "report", None) if event.status == EventStatus.DONE else None
+    return {
+        "id": event.pk,
+        "uid": uid_of(event),
+        "url": absolute(event_path(event)),
+        "title": event.title,
+        "description": event.description,
+        "status": event.status,
+        "method": event.method,
+        "method_label": str(event.get_method_display()),
+        "face_to_face": event.is_face_to_face,
+        "segments": list(event.segments),
+        "region_code": event.region_id,
+        "region_name": event.region.name,
+        "regency": chain["regency"].name if chain["regency"] else "",
+        "district": chain["district"].name if chain["district"] else "",
+        "village": chain["village"].name if chain["village"] else "",
+        "venue": event.venue,
+        "channel": event.channel,
+        "online_url": event.online_url,
+        "starts_at": timezone.localtime(event.starts_at, zone).isoformat(),
+        "ends_at": timezone.localtime(event.ends_at, zone).isoformat(),
+        "timezone": event.region.timezone,
+        "organiser": event.organiser.name,
+        "partners": [p.name for p in event.partners.all()],
+        "participants": report.participants if report else None,
+        "women": report.women if report else None,
+        "people_with_disabilities": report.people_with_disabilities if report else None,
+        "first_time_voters": report.first_time_voters if report else None,
+        "sequence": event.sequence,
+        "updated_at": event.updated_at.astimezone(ZoneInfo("UTC")).isoformat(),
+    }
+
+
+def json_body(events, *, name: str, feed_url: str) -> bytes:
+    data = {
+        "title": name,
+        "url": feed_url,
+        "license": conf.get("OUTREACH_OPEN_DATA_LICENSE"),
+        "count": len(events),
+        "events": [event_record(e) for e in events],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).encode()
+
+
+CSV_FIELDS = [
+    "id", "uid", "url", "title", "status", "method", "method_label", "face_to_face", "segments",
+    "region_code", "region_name", "regency", "district", "village", "venue", "channel",
+    "online_url", "starts_at", "ends_at", "timezone", "organiser", "partners", "participants",
+    "women", "people_with_disabilities", "first_time_voters", "sequence", "updated_at",
+]  # fmt: skip
+
+
+def spreadsheet_safe(value) -> str:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_body(events) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for event in events:
+        record = event_record(event)
+        record["segments"] = ";".join(record["segments"])
+        record["partners"] = ";".join(record["partners"])
+        record["face_to_face"] = "1" if record["face_to_face"] else "0"
+        writer.writerow([spreadsheet_safe(record[f]) for f in CSV_FIELDS])
+    # A byte-order mark lets spreadsheet programs open the UTF-8 file with the right letters.
+    return ("\ufeff" + out.getvalue()).encode()

@@ -1,0 +1,102 @@
+"""Conditional GET and caching of public pages and feeds.
+
+Everything public is derived from the publication counter (PublicationState), the day (the
+default views start "today") and the language. The ETag hashes those with the request's path and
+query, so a 304 costs no database query while the counter is in the cache; the rendered body is
+cached under the same key and dropped by the next change (a new counter makes a new key).
+"""
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language
+from django.views.decorators.http import condition
+
+from outreach import conf
+from outreach.models import PublicationState
+from outreach.services.publication import CACHE_KEY
+
+EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+# A reader can race a writer and put the old counter back just after the writer dropped it; the
+# short lifetime bounds how long that stale copy can live.
+STATE_SECONDS = 60
+
+
+def publication_state() -> tuple[int, dt.datetime]:
+    state = cache.get(CACHE_KEY)
+    if state is None:
+        row = PublicationState.objects.filter(pk=1).values_list("version", "changed_at").first()
+        state = tuple(row) if row else (0, EPOCH)
+        cache.set(CACHE_KEY, state, STATE_SECONDS)
+    return state
+
+
+def _validators(request, scope: str) -> tuple[str, dt.datetime, str]:
+    cached = getattr(request, "_outreach_validators", None)
+    if cached is not None:
+        return cached
+    version, changed_at = publication_state()
+    today = timezone.localdate()
+    midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    user = getattr(request, "user", None)
+    # Logged-in people see their own header; their pages never share a key with anyone else's.
+    who = request.user.pk if user is not None and user.is_authenticated else 0
+    raw = f"{scope}|{version}|{today}|{get_language()}|{who}|{request.get_full_path()}"
+    key = hashlib.sha256(raw.encode()).hexdigest()[:40]
+    result = (key, max(changed_at, midnight).replace(microsecond=0), f"outreach:{scope}:{key}")
+    request._outreach_validators = result
+    return result
+
+
+def public_resource(scope: str, *, feed: bool = False):
+    """Decorate a public GET view: ETag/Last-Modified, 304, cache headers.
+
+    Feeds are the same for everyone (no cookies): shared caches may keep them for a while.
+    Pages carry a per-person header and a CSRF token, so browsers revalidate them privately.
+    """
+
+    def decorator(view: Callable):
+        def etag(request, *args, **kwargs):
+            return _validators(request, scope)[0]
+
+        def last_modified(request, *args, **kwargs):
+            return _validators(request, scope)[1]
+
+        conditional = condition(etag_func=etag, last_modified_func=last_modified)(view)
+
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = conditional(request, *args, **kwargs)
+            if response.status_code in (200, 304):
+                if feed:
+                    patch_cache_control(
+                        response, public=True, max_age=conf.get("OUTREACH_FEED_MAX_AGE")
+                    )
+                else:
+                    patch_cache_control(response, private=True, no_cache=True)
+                    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+                if not response.has_header("Last-Modified"):
+                    response["Last-Modified"] = http_date(
+                        _validators(request, scope)[1].timestamp()
+                    )
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def cached_body(request, scope: str, build: Callable[[], bytes | str]):
+    """The body for this request from the cache, built and stored on a miss."""
+    key = _validators(request, scope)[2]
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, conf.get("OUTREACH_CACHE_SECONDS"))
+    return body

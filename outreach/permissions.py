@@ -1,0 +1,65 @@
+"""Who may manage outreach: KPU staff, within the regions they manage (regency staff only their
+regency). Built on the coordination predicates so one membership lookup serves a whole page."""
+
+from django.db.models import Q
+
+from coordination import permissions as core
+
+
+def can_manage_outreach(user) -> bool:
+    """May open the outreach management area at all (KPU staff anywhere, or superusers)."""
+    return core.is_kpu_staff(user)
+
+
+def can_manage_outreach_in(user, region) -> bool:
+    """May create or move events into `region` (a Region or a code)."""
+    return core.can_manage_region(user, region)
+
+
+def can_manage_event(user, event) -> bool:
+    return core.can_manage_region(user, event.region_id)
+
+
+def can_view_coverage(user, region) -> bool:
+    """Coverage of a region is for the KPU staff who manage it."""
+    return core.can_manage_region(user, region)
+
+
+# Event rows carry their ancestors' codes, so a subtree is an equality on an indexed column.
+_EVENT_CODE_FIELDS = {2: "province_code", 5: "regency_code", 8: "district_code", 13: "village_code"}
+
+
+def managed_events_q(user) -> Q:
+    """A filter for the events the person manages (nothing for non-staff)."""
+    access = core.access_for(user)
+    if access.is_superuser:
+        return Q()
+    query = Q(pk__in=[])
+    for code in access.staff_region_codes:
+        query |= Q(**{_EVENT_CODE_FIELDS[len(code)]: code})
+    return query
+
+
+def region_subtree_q(codes, field: str = "region") -> Q:
+    """Rows whose `field` (a Region foreign key) lies in any of the subtrees.
+
+    Written against the related key (`region__code__startswith`), which Django turns into a
+    prefix match on the foreign-key column without a join.
+    """
+    query = Q(pk__in=[])
+    for code in codes:
+        query |= Q(**{f"{field}_id": code}) | Q(**{f"{field}__code__startswith": code + "."})
+    return query
+
+
+def manageable_agencies_q(user) -> Q:
+    """Agencies in the person's regions: those that may organise their events."""
+    access = core.access_for(user)
+    if access.is_superuser:
+        return Q()
+    return region_subtree_q(access.staff_region_codes)
+
+
+def managed_root_codes(user) -> tuple[str, ...]:
+    """The outermost region codes the person manages; superusers get () meaning everything."""
+    return core.access_for(user).staff_region_codes

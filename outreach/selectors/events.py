@@ -1,0 +1,150 @@
+"""Reads of outreach events: the public boundary, calendar views, feeds and the staff list."""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from coordination.models import Agency, Region
+from outreach import conf, permissions
+from outreach.enums import PUBLIC_STATUSES
+from outreach.models import OutreachEvent
+from outreach.selectors.filters import EventFilters, apply_filters
+
+# What a line in a calendar needs: the region with its ancestors' names and the organiser.
+DISPLAY_RELATED = ("region__parent__parent", "organiser")
+
+
+def public_events() -> QuerySet[OutreachEvent]:
+    """The one definition of "public": published, cancelled (shown as cancelled) and done."""
+    return OutreachEvent.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def public_event_get(*, pk: int) -> OutreachEvent | None:
+    return (
+        public_events()
+        .select_related(*DISPLAY_RELATED, "report")
+        .prefetch_related(Prefetch("partners", queryset=Agency.objects.order_by("name")))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def upcoming_events(*, filters: EventFilters) -> QuerySet[OutreachEvent]:
+    """The list (agenda) view: events that have not ended, or the chosen date range."""
+    qs = apply_filters(public_events(), filters)
+    if not filters.has_dates:
+        qs = qs.filter(ends_at__gte=timezone.now())
+    return qs.select_related(*DISPLAY_RELATED).order_by("starts_at", "id")
+
+
+@dataclass
+class CalendarDay:
+    date: dt.date
+    in_month: bool = True
+    is_today: bool = False
+    count: int = 0
+    events: list = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.events)
+
+
+def calendar_days(
+    *, filters: EventFilters, first: dt.date, last: dt.date, per_day: int, month: int | None = None
+) -> list[CalendarDay]:
+    """Every day from `first` to `last` with its event count and its first `per_day` events.
+
+    Two queries whatever the number of events: the counts per day, and the first events of each
+    day ranked by a window function, so a busy national calendar never loads a month of rows.
+    """
+    qs = apply_filters(public_events(), filters.without_dates()).filter(
+        local_date__gte=first, local_date__lte=last
+    )
+    counts = dict(
+        qs.order_by().values("local_date").annotate(n=Count("id")).values_list("local_date", "n")
+    )
+    ranked = (
+        qs.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("local_date")],
+                order_by=[F("starts_at").asc(), F("id").asc()],
+            )
+        )
+        .filter(rank__lte=per_day)
+        .select_related(*DISPLAY_RELATED)
+        .order_by("local_date", "starts_at", "id")
+    )
+    today = timezone.localdate()
+    days = {}
+    current = first
+    while current <= last:
+        days[current] = CalendarDay(
+            date=current,
+            in_month=month is None or current.month == month,
+            is_today=current == today,
+            count=counts.get(current, 0),
+        )
+        current += dt.timedelta(days=1)
+    for event in ranked:
+        days[event.local_date].events.append(event)
+    return list(days.values())
+
+
+def month_weeks(*, filters: EventFilters, year: int, month: int, per_day: int = 3):
+    """The month grid: whole weeks (Monday first) covering the month."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    days = calendar_days(
+        filters=filters, first=weeks[0][0], last=weeks[-1][-1], per_day=per_day, month=month
+    )
+    return [days[i : i + 7] for i in range(0, len(days), 7)]
+
+
+def feed_events(*, filters: EventFilters) -> list[OutreachEvent]:
+    """The events of a feed: the chosen dates, or from OUTREACH_FEED_PAST_DAYS ago onwards,
+    at most OUTREACH_FEED_MAX_EVENTS (the earliest first)."""
+    qs = apply_filters(public_events(), filters)
+    if not filters.dari:
+        since = timezone.localdate() - dt.timedelta(days=conf.get("OUTREACH_FEED_PAST_DAYS"))
+        qs = qs.filter(local_date__gte=since)
+    return list(
+        qs.select_related(*DISPLAY_RELATED, "report")
+        .prefetch_related(Prefetch("partners", queryset=Agency.objects.order_by("name")))
+        .order_by("starts_at", "id")[: conf.get("OUTREACH_FEED_MAX_EVENTS")]
+    )
+
+
+def managed_events(*, user, filters: EventFilters, status: str = "") -> QuerySet[OutreachEvent]:
+    qs = apply_filters(OutreachEvent.objects.filter(permissions.managed_events_q(user)), filters)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related(*DISPLAY_RELATED).order_by("-starts_at", "-id")
+
+
+def region_filter_options(*, filters: EventFilters) -> dict:
+    """Choices for the region filters: provinces, the regencies of the chosen (or only) province,
+    the districts of the chosen regency. Three small indexed queries at any national scale."""
+    provinces = list(Region.objects.filter(level=1).order_by("code").values_list("code", "name"))
+    province = filters.prov or (filters.kab[:2] if filters.kab else "")
+    if not province and len(provinces) == 1:
+        province = provinces[0][0]
+    regencies = (
+        list(Region.objects.filter(parent_id=province).order_by("code").values_list("code", "name"))
+        if province
+        else []
+    )
+    districts = (
+        list(
+            Region.objects.filter(parent_id=filters.kab)
+            .order_by("name")
+            .values_list("code", "name")
+        )
+        if filters.kab
+        else []
+    )
+    return {"provinces": provinces, "regencies": regencies, "districts": districts}

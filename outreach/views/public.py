@@ -1,0 +1,207 @@
+"""The public calendar (no login): list, month and week views, event pages."""
+
+import calendar
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from outreach import display
+from outreach.enums import AudienceSegment, method_groups
+from outreach.feeds import ics_body
+from outreach.forms.calendar import CalendarFilterForm
+from outreach.http import cached_body, public_resource
+from outreach.selectors.events import (
+    calendar_days,
+    month_weeks,
+    public_event_get,
+    region_filter_options,
+    upcoming_events,
+)
+from outreach.selectors.filters import METHOD_GROUP_FACE, METHOD_GROUP_MEDIA
+
+PAGE_SIZE = 25
+WEEK_PER_DAY = 12
+
+
+def _common(request, filters, form, view: str) -> dict:
+    query = filters.query()
+    suffix = "?" + query if query else ""
+    feed_base = (
+        reverse("outreach:region_feed_ics", kwargs={"code": filters.kab})
+        if filters.kab and not filters.kec and filters.query(kab="", prov="") == ""
+        else None
+    )
+    return {
+        "form": form,
+        "filters": filters,
+        "view": view,
+        "method_groups": method_groups(),
+        "method_group_face": METHOD_GROUP_FACE,
+        "method_group_media": METHOD_GROUP_MEDIA,
+        "segments": AudienceSegment.choices,
+        "regions": region_filter_options(filters=filters),
+        "feed_ics": reverse("outreach:feed_ics") + suffix,
+        "feed_json": reverse("outreach:feed_json") + suffix,
+        "feed_csv": reverse("outreach:feed_csv") + suffix,
+        # A kabupaten/kota alone has its own clean, cacheable address.
+        "region_feed_ics": feed_base,
+        "filter_query": suffix,
+        "today": timezone.localdate(),
+    }
+
+
+def _page(request, *, view: str, title: str, build) -> HttpResponse:
+    form = CalendarFilterForm(request.GET)
+    filters = form.filters()
+
+    def body() -> str:
+        context = _common(request, filters, form, view)
+        context.update(build(filters))
+        return render_to_string(f"outreach/calendar/{view}.html", context, request=request)
+
+    html = cached_body(request, "calendar", body)
+    return render(
+        request,
+        "outreach/calendar/page.html",
+        # The body was rendered (and escaped) by our own template above.
+        {"body": mark_safe(html), "title": title, "filters": filters},  # noqa: S308
+    )
+
+
+@require_GET
+@public_resource("calendar")
+def calendar_list(request):
+    def build(filters):
+        from django.core.paginator import Paginator
+
+        page = Paginator(upcoming_events(filters=filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return {"page": page, "events": list(page.object_list)}
+
+    return _page(request, view="list", title=_("Kalender sosialisasi"), build=build)
+
+
+def _month_or_404(year: int, month: int) -> dt.date:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404
+    return dt.date(year, month, 1)
+
+
+@require_GET
+@public_resource("calendar")
+def calendar_month(request, year: int | None = None, month: int | None = None):
+    if year is None:
+        today = timezone.localdate()
+        year, month = today.year, today.month
+    first = _month_or_404(year, month)
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+
+    def build(filters):
+        weeks = month_weeks(filters=filters, year=year, month=month)
+        return {
+            "month": first,
+            "weeks": weeks,
+            "weekdays": [d.date for d in weeks[0]],
+            "previous": previous,
+            "following": following,
+            "days_in_month": calendar.monthrange(year, month)[1],
+            "has_events": any(day.count for week in weeks for day in week),
+        }
+
+    from django.utils.formats import date_format
+
+    title = _("Kalender sosialisasi %(month)s") % {"month": date_format(first, "F Y")}
+    return _page(request, view="month", title=title, build=build)
+
+
+@require_GET
+@public_resource("calendar")
+def calendar_week(request, day: str | None = None):
+    if day is None:
+        start = timezone.localdate()
+    else:
+        try:
+            start = dt.date.fromisoformat(day)
+        except ValueError as exc:
+            raise Http404 from exc
+    monday = start - dt.timedelta(days=start.weekday())
+    if day is not None and monday != start:
+        return redirect("outreach:calendar_week", day=monday.isoformat())
+
+    def build(filters):
+        days = calendar_days(
+            filters=filters, first=monday, last=monday + dt.timedelta(days=6), per_day=WEEK_PER_DAY
+        )
+        return {
+            "days": days,
+            "monday": monday,
+            "sunday": monday + dt.timedelta(days=6),
+            "previous": monday - dt.timedelta(days=7),
+            "following": monday + dt.timedelta(days=7),
+            "has_events": any(d.count for d in days),
+        }
+
+    from django.utils.formats import date_format
+
+    title = _("Sosialisasi pekan %(date)s") % {"date": date_format(monday, "j F Y")}
+    return _page(request, view="week", title=title, build=build)
+
+
+@require_GET
+def event_redirect(request, pk: int):
+    event = public_event_get(pk=pk)
+    if event is None:
+        raise Http404
+    return redirect(display.event_path(event), permanent=True)
+
+
+@require_GET
+@public_resource("event")
+def event_detail(request, pk: int, slug: str):
+    event = public_event_get(pk=pk)
+    if event is None:
+        # Drafts and unknown ids look the same from outside.
+        raise Http404
+    if slug != event.slug:
+        return redirect(display.event_path(event), permanent=True)
+    chain = display.region_chain(event)
+    return render(
+        request,
+        "outreach/event_detail.html",
+        {
+            "event": event,
+            "chain": chain,
+            "partners": list(event.partners.all()),
+            "report": getattr(event, "report", None),
+            "map_url": display.map_url(event),
+            "google_url": display.google_calendar_url(event),
+            "absolute_url": display.absolute(display.event_path(event)),
+            "regency_feed": (
+                reverse("outreach:region_feed_ics", kwargs={"code": event.regency_code})
+                if event.regency_code
+                else None
+            ),
+        },
+    )
+
+
+@require_GET
+@public_resource("event-ics", feed=True)
+def event_ics(request, pk: int):
+    event = public_event_get(pk=pk)
+    if event is None:
+        raise Http404
+
+    body = cached_body(request, "event-ics", lambda: ics_body([event], name=event.title))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sosialisasi-{event.pk}.ics"'
+    return response
