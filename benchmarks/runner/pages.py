@@ -2,7 +2,8 @@
 
 Each page is named by its URL name; a page whose URL name does not resolve on this branch is
 reported as not available rather than replaced by something else. The cache is emptied first, so
-the first request of each page is a cold one; the timed runs that follow are warm.
+the first request of each page is a cold one; then come the warm runs (whatever the page caches is
+in the cache) and the uncached runs (the cache is emptied before each request).
 """
 
 import time
@@ -53,8 +54,11 @@ class PageResult:
     warm_queries: int = 0
     median_ms: float = 0.0
     p95_ms: float = 0.0
+    uncached_median_ms: float = 0.0
+    uncached_p95_ms: float = 0.0
     runs: int = 0
     samples: list[float] = field(default_factory=list, repr=False)
+    uncached_samples: list[float] = field(default_factory=list, repr=False)
 
 
 def url(name: str, *args, query: str = "") -> str:
@@ -294,8 +298,13 @@ def measure_pages(*, runs: int, log: Callable[[str], None]) -> list[PageResult]:
             result.cold_queries = len(cold.captured_queries)
             for run in range(1, runs + 1):
                 result.samples.append(once(run)[1])
+            # The same request with an empty cache each time: what a filter combination or a
+            # page nobody asked for since the last publication costs.
+            for run in range(runs + 1, 2 * runs + 1):
+                cache.clear()
+                result.uncached_samples.append(once(run)[1])
             with CaptureQueriesContext(connection) as warm:
-                once(runs + 1)
+                once(2 * runs + 1)
             result.warm_queries = len(warm.captured_queries)
         except NotAvailable as exc:
             result.available, result.reason = False, str(exc)
@@ -304,8 +313,12 @@ def measure_pages(*, runs: int, log: Callable[[str], None]) -> list[PageResult]:
         result.runs = len(result.samples)
         result.median_ms = median(result.samples)
         result.p95_ms = percentile(result.samples, 0.95)
+        result.uncached_median_ms = median(result.uncached_samples)
+        result.uncached_p95_ms = percentile(result.uncached_samples, 0.95)
         log(
-            f"{label}: median {result.median_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
+            f"{label}: median {result.median_ms:.1f} ms, p95 {result.p95_ms:.1f} ms; "
+            f"uncached median {result.uncached_median_ms:.1f} ms, "
+            f"p95 {result.uncached_p95_ms:.1f} ms; "
             f"queries {result.cold_queries} cold / {result.warm_queries} warm"
         )
     return results

@@ -99,21 +99,28 @@ def render(
         lines.append("No dataset summary (run `manage.py bench_data` first).")
     lines += [
         "",
-        f"## Pages (in process, DEBUG off, {runs} warm runs each after one cold request)",
+        f"## Pages (in process, DEBUG off; one cold request, {runs} warm runs, {runs} uncached)",
         "",
-        f"Goal: median under {PAGE_GOAL_MS} ms and under {PAGE_GOAL_QUERIES} queries.",
+        f"Goal: median under {PAGE_GOAL_MS} ms and under {PAGE_GOAL_QUERIES} queries; the goal "
+        "column judges the uncached median and the cold query count (the honest case).",
         "",
-        "| page | path | cold ms | median ms | p95 ms | queries cold / warm | goal met |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| page | path | cold ms | warm median | warm p95 | uncached median | uncached p95 "
+        "| queries cold / warm | goal met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for page in pages:
         if not page.available:
-            lines.append(f"| {page.label} | `{page.url_name}` | not available: {page.reason} |||||")
+            lines.append(
+                f"| {page.label} | `{page.url_name}` | not available: {page.reason} |||||||"
+            )
             continue
-        ok = page.median_ms < PAGE_GOAL_MS and max(page.cold_queries, page.warm_queries) < 15
+        ok = page.uncached_median_ms < PAGE_GOAL_MS and (
+            max(page.cold_queries, page.warm_queries) < PAGE_GOAL_QUERIES
+        )
         lines.append(
             f"| {page.label} | `{page.path}` | {page.cold_ms:.1f} | {page.median_ms:.1f} | "
-            f"{page.p95_ms:.1f} | {page.cold_queries} / {page.warm_queries} | {_mark(ok)} |"
+            f"{page.p95_ms:.1f} | {page.uncached_median_ms:.1f} | {page.uncached_p95_ms:.1f} | "
+            f"{page.cold_queries} / {page.warm_queries} | {_mark(ok)} |"
         )
     lines += ["", "## Throughput (gunicorn, production settings, wrk over loopback)", ""]
     lines += [load_note, ""]
@@ -163,6 +170,7 @@ def as_json(**parts) -> dict:
         if hasattr(value, "__dataclass_fields__"):
             data = asdict(value)
             data.pop("samples", None)
+            data.pop("uncached_samples", None)
             return data
         return value
 
