@@ -30,3 +30,19 @@ class RequireStaffMFAMiddleware:
         from allauth.mfa.models import Authenticator
 
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class IndonesianFirstMiddleware:
+    """Serve Indonesian unless the person chose English with the language switch.
+
+    Many phones in Indonesia are set to English, so the browser's Accept-Language is a poor guide
+    for a public-service portal; only the explicit choice (the language cookie) counts. Placed
+    before LocaleMiddleware, which then sees the cookie or falls back to LANGUAGE_CODE ("id").
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coordination.views import agencies, invitations, staff
+from coordination.views import agencies, dashboard, invitations, meetings, staff, tasks
 
 app_name = "coordination"
 
@@ -12,4 +12,39 @@ urlpatterns = [
     path("lembaga/<int:pk>/", agencies.agency_detail, name="agency_detail"),
     path("undang/", agencies.invitation_create_view, name="invitation_create"),
     path("undangan/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
+]
+
+urlpatterns += [
+    path("rapat/", meetings.meeting_list, name="meeting_list"),
+    path("rapat/saya/", meetings.my_meeting_list, name="my_meetings"),
+    path("rapat/baru/", meetings.meeting_create_view, name="meeting_create"),
+    path("rapat/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("rapat/<int:pk>/ubah/", meetings.meeting_edit_view, name="meeting_edit"),
+    path("rapat/<int:pk>/batal/", meetings.meeting_cancel_view, name="meeting_cancel"),
+    path("rapat/<int:pk>/jawab/", meetings.meeting_respond_view, name="meeting_respond"),
+    path("rapat/<int:pk>/kehadiran/", meetings.meeting_attendance_view, name="meeting_attendance"),
+    path("rapat/<int:pk>/notulen/", meetings.meeting_minutes_view, name="meeting_minutes"),
+    path(
+        "rapat/<int:pk>/lampiran/",
+        meetings.meeting_document_upload_view,
+        name="meeting_document_add",
+    ),
+    path(
+        "rapat/<int:pk>/lampiran/<int:doc_pk>/",
+        meetings.meeting_document_download,
+        name="meeting_document",
+    ),
+    path("tugas/", tasks.task_list, name="task_list"),
+    path("tugas/baru/", tasks.task_create_view, name="task_create"),
+    path("tugas/impor/", tasks.task_import_view, name="task_import"),
+    path("tugas/daftar-periksa/", tasks.checklist_stamp_view, name="checklist_stamp"),
+    path("tugas/pembaruan/", tasks.update_feed, name="update_feed"),
+    path("tugas/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tugas/<int:pk>/ubah/", tasks.task_edit_view, name="task_edit"),
+    path(
+        "tugas/<int:pk>/bukti/<int:update_pk>/",
+        tasks.task_evidence_download,
+        name="task_evidence",
+    ),
+    path("kesiapan/", dashboard.dashboard_view, name="dashboard"),
 ]

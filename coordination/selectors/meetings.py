@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from coordination import permissions
 from coordination.enums import RSVP, MeetingStatus, Role
-from coordination.models import Meeting, MeetingInvitee, Membership, Person
+from coordination.models import Agency, Meeting, MeetingInvitee, Membership, Person
 
 
 def _recipient_q(meeting: Meeting) -> Q:
@@ -155,9 +155,8 @@ def invitable_people(*, user) -> QuerySet[Person]:
     access = permissions.access_for(user)
     memberships = Membership.objects.filter(is_active=True)
     if not access.is_superuser:
-        memberships = memberships.filter(
-            permissions.subtree_q(access.staff_region_codes, field="agency__region")
-        )
+        agencies = Agency.objects.filter(permissions.subtree_q(access.staff_region_codes))
+        memberships = memberships.filter(agency__in=agencies.values("pk"))
     return Person.objects.filter(pk__in=memberships.values("person_id"), is_active=True).order_by(
         "full_name"
     )

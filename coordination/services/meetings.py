@@ -361,7 +361,7 @@ def meeting_series_create(
         until=until,
         created_by=actor,
     )
-    series.full_clean()
+    series.full_clean(exclude=["created_by"])
     series.save()
     for day in dates:
         start = datetime.combine(day, local_start.time(), tzinfo=zone)

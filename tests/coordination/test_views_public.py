@@ -47,3 +47,8 @@ def test_signup_is_closed(client, db):
     response = client.get(reverse("account_signup"))
     assert response.status_code == 200
     assert b"<form" not in response.content or b"password1" not in response.content
+
+
+def test_browser_language_does_not_override_indonesian_default(client, db):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "id"

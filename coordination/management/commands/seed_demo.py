@@ -9,6 +9,7 @@ from coordination.demo import DEMO_PASSWORD
 # Each step is idempotent: running `make run` again keeps existing data.
 STEPS = [
     "coordination.demo.foundation",
+    "coordination.demo.meetings_readiness",
     "outreach.demo",
 ]
 

@@ -1,0 +1,300 @@
+"""Reads of readiness: the task lists each role sees, the history feed, and the dashboard.
+
+Every aggregation runs in the database (one grouped query per table on the dashboard), so the
+number of queries stays the same from one regency to the whole country.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from coordination import permissions
+from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
+from coordination.models import Election, ReadinessTask, Region, TaskUpdate
+
+
+@dataclass
+class TaskFilters:
+    region: str = ""
+    agency: int | None = None
+    agency_kind: str = ""
+    category: str = ""
+    status: str = ""
+    stage: int | None = None
+    election: int | None = None
+    overdue: bool = False
+    q: str = ""
+
+
+def active_election() -> Election | None:
+    """The active election whose voting day is nearest from today (the future first)."""
+    today = timezone.localdate()
+    upcoming = Election.objects.filter(is_active=True, voting_day__gte=today).order_by("voting_day")
+    return (
+        upcoming.first() or Election.objects.filter(is_active=True).order_by("-voting_day").first()
+    )
+
+
+def tasks_visible_to(*, user) -> QuerySet[ReadinessTask]:
+    """KPU staff see the tasks of their regions; every member sees their agencies' tasks."""
+    access = permissions.access_for(user)
+    qs = ReadinessTask.objects.all()
+    if access.is_superuser:
+        return qs
+    return qs.filter(
+        permissions.subtree_q(access.staff_region_codes) | Q(agency_id__in=access.agency_ids)
+    )
+
+
+def _urgency() -> Case:
+    today = timezone.localdate()
+    return Case(
+        When(status=TaskStatus.DONE, then=Value(4)),
+        When(due_on__lt=today, then=Value(0)),
+        When(status=TaskStatus.BLOCKED, then=Value(1)),
+        When(status=TaskStatus.AT_RISK, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+def apply_task_filters(qs: QuerySet[ReadinessTask], filters: TaskFilters) -> QuerySet:
+    if filters.region:
+        qs = qs.filter(permissions.subtree_q([filters.region]))
+    if filters.agency:
+        qs = qs.filter(agency_id=filters.agency)
+    if filters.agency_kind:
+        qs = qs.filter(agency__kind=filters.agency_kind)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.stage:
+        qs = qs.filter(stage_id=filters.stage)
+    if filters.election:
+        qs = qs.filter(election_id=filters.election)
+    if filters.overdue:
+        qs = qs.filter(due_on__lt=timezone.localdate()).exclude(status=TaskStatus.DONE)
+    if filters.q:
+        qs = qs.filter(title__icontains=filters.q)
+    return qs
+
+
+def tasks_filtered(*, user, filters: TaskFilters) -> QuerySet[ReadinessTask]:
+    """Overdue first, then blocked, at risk, the rest by due date; done last."""
+    qs = apply_task_filters(tasks_visible_to(user=user), filters)
+    return (
+        qs.select_related("region", "agency", "stage")
+        .annotate(urgency=_urgency())
+        .order_by("urgency", "due_on", "pk")
+    )
+
+
+def task_for_detail(*, pk: int) -> ReadinessTask | None:
+    return (
+        ReadinessTask.objects.select_related(
+            "region", "agency", "stage", "election", "meeting", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def task_history(*, task: ReadinessTask) -> QuerySet[TaskUpdate]:
+    return task.updates.select_related("author").order_by("-created_at", "-pk")
+
+
+def updates_feed(*, user, filters: TaskFilters) -> QuerySet[TaskUpdate]:
+    """Recent status updates across agencies in the staff member's regions."""
+    access = permissions.access_for(user)
+    qs = TaskUpdate.objects.select_related(
+        "author", "task", "task__region", "task__agency"
+    ).order_by("-created_at", "-pk")
+    if not access.is_superuser:
+        scoped = ReadinessTask.objects.filter(permissions.subtree_q(access.staff_region_codes))
+        qs = qs.filter(task__in=scoped.values("pk"))
+    if filters.region:
+        scoped = ReadinessTask.objects.filter(permissions.subtree_q([filters.region]))
+        qs = qs.filter(task__in=scoped.values("pk"))
+    if filters.agency:
+        qs = qs.filter(task__agency_id=filters.agency)
+    if filters.agency_kind:
+        qs = qs.filter(task__agency__kind=filters.agency_kind)
+    if filters.category:
+        qs = qs.filter(task__category=filters.category)
+    if filters.status:
+        qs = qs.filter(to_status=filters.status)
+    return qs
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    total: int = 0
+    done: int = 0
+    at_risk: int = 0
+    blocked: int = 0
+    overdue: int = 0
+
+    @property
+    def level(self) -> str:
+        """ok / bad / warn / info / empty: the colour, always shown together with words."""
+        if not self.total:
+            return "empty"
+        if self.done == self.total:
+            return "ok"
+        if self.blocked or self.overdue:
+            return "bad"
+        if self.at_risk:
+            return "warn"
+        return "info"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def add(self, other: "Cell") -> None:
+        self.total += other.total
+        self.done += other.done
+        self.at_risk += other.at_risk
+        self.blocked += other.blocked
+        self.overdue += other.overdue
+
+
+@dataclass
+class MatrixRow:
+    code: str
+    name: str
+    cells: list[Cell]
+    total: Cell = field(default_factory=Cell)
+
+
+@dataclass
+class Dashboard:
+    root: Region
+    election: Election | None
+    days_to_voting: int | None
+    categories: list[tuple[str, str]]
+    rows: list[MatrixRow]
+    totals: list[Cell]
+    grand_total: Cell
+    scorecards: list[dict]
+    overdue: list[ReadinessTask]
+
+    @property
+    def days_since_voting(self) -> int | None:
+        return -self.days_to_voting if self.days_to_voting is not None else None
+
+
+def _counts() -> dict:
+    today = timezone.localdate()
+    not_done = ~Q(status=TaskStatus.DONE)
+    return {
+        "total": Count("pk"),
+        "done": Count("pk", filter=Q(status=TaskStatus.DONE)),
+        "at_risk": Count("pk", filter=Q(status=TaskStatus.AT_RISK)),
+        "blocked": Count("pk", filter=Q(status=TaskStatus.BLOCKED)),
+        "overdue": Count("pk", filter=Q(due_on__lt=today) & not_done),
+    }
+
+
+def dashboard_scope_roots(*, user) -> QuerySet[Region]:
+    """The provinces and regencies whose dashboard the person may open."""
+    access = permissions.access_for(user)
+    if access.is_superuser:
+        return Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")
+    return Region.objects.filter(code__in=access.staff_region_codes).order_by("code")
+
+
+def dashboard_tasks(*, root: Region, filters: TaskFilters) -> QuerySet[ReadinessTask]:
+    qs = ReadinessTask.objects.filter(permissions.subtree_q([root.code]))
+    return apply_task_filters(qs, filters)
+
+
+def dashboard(
+    *, root: Region, filters: TaskFilters, election: Election | None, overdue_limit: int = 20
+) -> Dashboard:
+    """Regions x categories with done/total, at-risk, blocked and overdue counts.
+
+    Rows are the kabupaten/kota of a province (or the one regency); tasks in a district or a
+    village count for their regency, and province-level tasks get their own row. Five queries
+    whatever the size: regions, the grouped matrix, the grouped scorecards, the overdue list and
+    nothing else.
+    """
+    if election is not None and not filters.election:
+        filters.election = election.pk
+    tasks = dashboard_tasks(root=root, filters=filters)
+    categories = [(v, str(label)) for v, label in TaskCategory.choices]
+    if filters.category:
+        categories = [(v, label) for v, label in categories if v == filters.category]
+    if root.level == RegionLevel.PROVINCE:
+        regions = [root, *Region.objects.filter(parent=root).order_by("code")]
+    else:
+        regions = [root]
+    index = {code: i for i, (code, _label) in enumerate(categories)}
+    rows = {
+        r.code: MatrixRow(code=r.code, name=r.name, cells=[Cell() for _c in categories])
+        for r in regions
+    }
+    if root.level == RegionLevel.PROVINCE:
+        group = Case(
+            When(region_id=root.code, then=Value(root.code)),
+            default=Substr("region_id", 1, 5),
+        )
+    else:
+        group = Value(root.code)
+    grouped = (
+        tasks.annotate(group=group).values("group", "category").annotate(**_counts()).order_by()
+    )
+    for entry in grouped:
+        row = rows.get(entry["group"])
+        column = index.get(entry["category"])
+        if row is None or column is None:
+            continue
+        cell = Cell(**{k: entry[k] for k in ("total", "done", "at_risk", "blocked", "overdue")})
+        row.cells[column].add(cell)
+        row.total.add(cell)
+    matrix = [row for row in rows.values() if row.total.total or row.code != root.code]
+    totals = [Cell() for _c in categories]
+    grand = Cell()
+    for row in matrix:
+        for i, cell in enumerate(row.cells):
+            totals[i].add(cell)
+        grand.add(row.total)
+    scorecards = list(
+        tasks.values("agency_id", "agency__name", "agency__kind", "agency__region__name")
+        .annotate(**_counts())
+        .order_by("-overdue", "-blocked", "agency__name")
+    )
+    for card in scorecards:
+        card["cell"] = Cell(
+            **{k: card[k] for k in ("total", "done", "at_risk", "blocked", "overdue")}
+        )
+        card["kind_label"] = AgencyKind(card["agency__kind"]).label
+    overdue = list(
+        tasks.filter(due_on__lt=timezone.localdate())
+        .exclude(status=TaskStatus.DONE)
+        .select_related("region", "agency")
+        .order_by("due_on", "pk")[:overdue_limit]
+    )
+    days = (election.voting_day - timezone.localdate()).days if election else None
+    return Dashboard(
+        root=root,
+        election=election,
+        days_to_voting=days,
+        categories=categories,
+        rows=matrix,
+        totals=totals,
+        grand_total=grand,
+        scorecards=scorecards,
+        overdue=overdue,
+    )
+
+
+def days_until(day: date) -> int:
+    return (day - timezone.localdate()).days

@@ -1,0 +1,330 @@
+"""Writes of readiness: elections and stages, tasks, checklists stamped onto regions, and the
+status updates liaisons send from the field."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coordination import permissions
+from coordination.enums import TaskPriority, TaskStatus
+from coordination.models import (
+    Agency,
+    Checklist,
+    ChecklistItem,
+    Election,
+    ElectionStage,
+    Meeting,
+    Person,
+    ReadinessTask,
+    Region,
+    TaskUpdate,
+)
+from coordination.services.files import upload_validate
+
+TASK_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "election",
+    "stage",
+    "region",
+    "agency",
+    "due_on",
+    "priority",
+)
+
+# The Pilkada 2024 timeline (the 2024 stage regulation), used as the demo and as a template.
+PILKADA_2024_NAME = "Pilkada Serentak 2024"
+PILKADA_2024_VOTING_DAY = date(2024, 11, 27)
+PILKADA_2024_STAGES = [
+    ("Pembentukan badan ad hoc (PPK, PPS, KPPS)", date(2024, 4, 17), date(2024, 11, 5)),
+    ("Pemutakhiran data pemilih", date(2024, 5, 31), date(2024, 9, 23)),
+    ("Pendaftaran pasangan calon", date(2024, 8, 27), date(2024, 8, 29)),
+    ("Penetapan pasangan calon", date(2024, 9, 22), date(2024, 9, 22)),
+    ("Kampanye", date(2024, 9, 25), date(2024, 11, 23)),
+    ("Masa tenang", date(2024, 11, 24), date(2024, 11, 26)),
+    ("Pemungutan suara", date(2024, 11, 27), date(2024, 11, 27)),
+    ("Penghitungan dan rekapitulasi suara", date(2024, 11, 27), date(2024, 12, 16)),
+]
+
+
+@transaction.atomic
+def election_create(
+    *, name: str, voting_day: date, stages: Iterable[tuple[str, date, date]] = (), **extra
+) -> Election:
+    """Create an election with its timeline (or return the existing one of that name)."""
+    election, _created = Election.objects.get_or_create(
+        name=name, defaults={"voting_day": voting_day, **extra}
+    )
+    for order, (stage_name, starts_on, ends_on) in enumerate(stages, start=1):
+        stage = ElectionStage(
+            election=election, name=stage_name, starts_on=starts_on, ends_on=ends_on, order=order
+        )
+        if ElectionStage.objects.filter(election=election, name=stage_name).exists():
+            continue
+        stage.full_clean()
+        stage.save()
+    return election
+
+
+def election_seed_pilkada_2024(*, shift_days: int = 0, name: str = PILKADA_2024_NAME) -> Election:
+    """The Pilkada 2024 timeline; `shift_days` moves every date (the demo plays it near today)."""
+    shift = timedelta(days=shift_days)
+    return election_create(
+        name=name,
+        voting_day=PILKADA_2024_VOTING_DAY + shift,
+        stages=[(n, s + shift, e + shift) for n, s, e in PILKADA_2024_STAGES],
+    )
+
+
+def _check_task(task: ReadinessTask, actor: Person | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if (
+        actor is not None
+        and task.region_id
+        and not permissions.can_manage_region(actor, task.region_id)
+    ):
+        errors["region"] = [_("Wilayah ini di luar kewenangan Anda.")]
+    if task.stage_id and task.election_id and task.stage.election_id != task.election_id:
+        errors["stage"] = [_("Tahapan ini bukan dari pemilihan yang dipilih.")]
+    if task.agency_id and not task.agency.is_active:
+        errors["agency"] = [_("Lembaga ini tidak aktif.")]
+    try:
+        task.full_clean(exclude=["created_by", "meeting", "checklist_item"])
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: Person | None,
+    title: str,
+    category: str,
+    election: Election,
+    region: Region,
+    agency: Agency,
+    due_on: date,
+    description: str = "",
+    stage: ElectionStage | None = None,
+    priority: str = TaskPriority.NORMAL,
+    status: str = TaskStatus.NOT_STARTED,
+    progress: int = 0,
+    meeting: Meeting | None = None,
+    checklist_item: ChecklistItem | None = None,
+) -> ReadinessTask:
+    if actor is not None and not permissions.can_create_task(actor):
+        raise PermissionDenied(_("Hanya staf KPU yang dapat membuat tugas."))
+    task = ReadinessTask(
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        election=election,
+        stage=stage,
+        region=region,
+        agency=agency,
+        due_on=due_on,
+        priority=priority,
+        status=status,
+        progress=100 if status == TaskStatus.DONE else progress,
+        meeting=meeting,
+        checklist_item=checklist_item,
+        created_by=actor,
+    )
+    _check_task(task, actor)
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_update(*, actor: Person | None, task: ReadinessTask, **fields) -> ReadinessTask:
+    """Change what a task is (not its status: that goes through `task_status_update`)."""
+    if actor is not None and not permissions.can_manage_task(actor, task):
+        raise PermissionDenied(_("Tugas ini di luar kewenangan Anda."))
+    unknown = set(fields) - set(TASK_FIELDS)
+    if unknown:
+        raise TypeError(f"task_update() got unexpected fields {sorted(unknown)}")
+    for key, value in fields.items():
+        setattr(task, key, value.strip() if isinstance(value, str) else value)
+    _check_task(task, actor)
+    task.save(update_fields=[*fields, "updated_at"])
+    return task
+
+
+@transaction.atomic
+def task_status_update(
+    *,
+    actor: Person,
+    task: ReadinessTask,
+    status: str,
+    progress: int | None = None,
+    note: str = "",
+    evidence_file: UploadedFile | None = None,
+    evidence_url: str = "",
+) -> TaskUpdate:
+    """Append a status update to the task's history and make it the task's current state.
+
+    The task row is locked for the length of the transaction, so two people updating at the same
+    moment are serialised: the second sees the first one's status as its "from", both entries land
+    in the history, and the task shows the last one. Nothing is lost.
+    """
+    if not permissions.can_update_task(actor, task):
+        raise PermissionDenied(_("Anda tidak dapat memperbarui tugas ini."))
+    if status not in TaskStatus.values:
+        raise ValidationError({"status": _("Pilih status yang tersedia.")})
+    locked = ReadinessTask.objects.select_for_update().get(pk=task.pk)
+    if progress is None:
+        progress = locked.progress
+    if status == TaskStatus.DONE:
+        progress = 100
+    errors: dict[str, list[str]] = {}
+    if not 0 <= progress <= 100:
+        errors["progress"] = [_("Kemajuan antara 0 dan 100 persen.")]
+    if status in (TaskStatus.AT_RISK, TaskStatus.BLOCKED) and not note.strip():
+        errors["note"] = [_("Jelaskan singkat apa risikonya atau hambatannya.")]
+    entry = TaskUpdate(
+        task=locked,
+        author=actor,
+        from_status=locked.status,
+        to_status=status,
+        from_progress=locked.progress,
+        to_progress=progress,
+        note=note.strip(),
+        evidence_url=evidence_url.strip(),
+    )
+    if evidence_file is not None:
+        try:
+            upload_validate(upload=evidence_file)
+        except ValidationError as exc:
+            errors["evidence_file"] = exc.messages
+    try:
+        entry.full_clean(exclude=["task", "author", "evidence_file"])
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    if evidence_file is not None:
+        entry.evidence_name = (evidence_file.name or "bukti")[-255:]
+        entry.evidence_file.save(evidence_file.name, evidence_file, save=False)
+    entry.save()
+    locked.status = status
+    locked.progress = progress
+    locked.save(update_fields=["status", "progress", "updated_at"])
+    task.status, task.progress = status, progress
+    return entry
+
+
+@dataclass
+class StampResult:
+    created: int = 0
+    skipped: int = 0
+    missing: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def checklist_stamp(
+    *, actor: Person | None, checklist: Checklist, regions: Iterable[Region]
+) -> StampResult:
+    """Create the checklist's tasks in each region, for the region's agency of each item's kind.
+
+    Stamping again adds only what is missing; regions without an agency of the needed kind are
+    reported, not guessed.
+    """
+    regions = list(regions)
+    if actor is not None:
+        outside = [r for r in regions if not permissions.can_manage_region(actor, r)]
+        if outside:
+            raise PermissionDenied(
+                _("Wilayah %(name)s di luar kewenangan Anda.") % {"name": outside[0].name}
+            )
+    items = list(checklist.items.select_related("stage"))
+    agencies: dict[tuple[str, str], Agency] = {}
+    for agency in Agency.objects.filter(
+        region__in=regions, kind__in={i.agency_kind for i in items}, is_active=True
+    ).order_by("region_id", "kind", "pk"):
+        agencies.setdefault((agency.region_id, agency.kind), agency)
+    existing = set(
+        ReadinessTask.objects.filter(checklist_item__in=items, region__in=regions).values_list(
+            "checklist_item_id", "region_id"
+        )
+    )
+    election = checklist.election
+    result = StampResult()
+    new_tasks = []
+    for region in regions:
+        for item in items:
+            if (item.pk, region.pk) in existing:
+                result.skipped += 1
+                continue
+            agency = agencies.get((region.pk, item.agency_kind))
+            if agency is None:
+                result.missing.append(f"{region.name}: {item.get_agency_kind_display()}")
+                continue
+            new_tasks.append(
+                ReadinessTask(
+                    title=item.title,
+                    description=item.description,
+                    category=item.category,
+                    election=election,
+                    stage=item.stage,
+                    region=region,
+                    agency=agency,
+                    due_on=election.voting_day - timedelta(days=item.days_before_voting),
+                    priority=item.priority,
+                    checklist_item=item,
+                    created_by=actor,
+                )
+            )
+    ReadinessTask.objects.bulk_create(new_tasks, batch_size=1000)
+    result.created = len(new_tasks)
+    return result
+
+
+@transaction.atomic
+def checklist_create(
+    *,
+    actor: Person | None,
+    name: str,
+    election: Election,
+    items: Iterable[dict],
+    description: str = "",
+) -> Checklist:
+    if actor is not None and not permissions.can_manage_elections(actor):
+        raise PermissionDenied(_("Hanya staf KPU provinsi yang dapat membuat daftar periksa."))
+    checklist = Checklist(name=name.strip(), description=description, election=election)
+    checklist.created_by = actor
+    checklist.full_clean(exclude=["created_by"])
+    checklist.save()
+    for order, item in enumerate(items, start=1):
+        row = ChecklistItem(checklist=checklist, order=order, **item)
+        row.full_clean()
+        row.save()
+    return checklist
+
+
+def action_items_create(
+    *, actor: Person | None, meeting: Meeting, election: Election, items: Iterable[dict]
+) -> list[ReadinessTask]:
+    """Turn the action items of a meeting's minutes into readiness tasks linked to it."""
+    if actor is not None and not permissions.can_manage_meeting(actor, meeting):
+        raise PermissionDenied(_("Rapat ini di luar kewenangan Anda."))
+    with transaction.atomic():
+        return [
+            task_create(
+                actor=actor,
+                election=election,
+                region=item.pop("region", None) or meeting.region,
+                meeting=meeting,
+                **item,
+            )
+            for item in items
+        ]

@@ -1,0 +1,368 @@
+"""Meeting pages: lists, scheduling, the meeting page (answers, attendance, minutes, documents)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coordination import permissions
+from coordination.enums import RSVP, MeetingKind, MeetingStatus
+from coordination.forms.meetings import (
+    ActionItemFormSet,
+    AttendanceForm,
+    CancelForm,
+    DocumentForm,
+    MeetingCreateForm,
+    MeetingForm,
+    MinutesForm,
+    RSVPForm,
+    local_initial,
+)
+from coordination.models import MeetingDocument
+from coordination.selectors.meetings import (
+    colleagues_for_delegation,
+    invitable_people,
+    meeting_for_detail,
+    meeting_invitee_rows,
+    meeting_response_counts,
+    meetings_filtered,
+    my_meetings,
+)
+from coordination.selectors.people import agencies_visible_to
+from coordination.selectors.readiness import active_election
+from coordination.services.meetings import (
+    meeting_attendance_record,
+    meeting_cancel,
+    meeting_create,
+    meeting_document_add,
+    meeting_minutes_record,
+    meeting_respond,
+    meeting_series_create,
+    meeting_update,
+)
+from coordination.services.readiness import action_items_create
+from coordination.views.agencies import _scope_regions
+from coordination.views.decorators import kpu_staff_required, staff_area_required
+from coordination.views.forms import apply_validation_error
+
+PAGE_SIZE = 30
+
+
+def _meeting_or_404(request, pk: int):
+    meeting = meeting_for_detail(pk=pk)
+    if meeting is None or not permissions.can_view_meeting(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+@staff_area_required
+@require_http_methods(["GET"])
+def meeting_list(request):
+    when = request.GET.get("when", "upcoming")
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in MeetingKind.values else ""
+    meetings = meetings_filtered(
+        user=request.user,
+        when=when,
+        kind=kind,
+        region=request.GET.get("region", "").strip(),
+        q=request.GET.get("q", "").strip(),
+    )
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coordination/meetings/list.html",
+        {
+            "page": page,
+            "when": when,
+            "kind": kind,
+            "kinds": MeetingKind.choices,
+            "q": request.GET.get("q", ""),
+            "can_create": permissions.can_create_meeting(request.user),
+        },
+    )
+
+
+@staff_area_required
+@require_http_methods(["GET"])
+def my_meeting_list(request):
+    meetings = list(my_meetings(user=request.user)[:100])
+    for meeting in meetings:
+        meeting.my_row = meeting.my_rows[0] if meeting.my_rows else None
+    return render(request, "coordination/meetings/mine.html", {"meetings": meetings})
+
+
+def _form_querysets(user) -> dict:
+    return {
+        "regions": _scope_regions(user),
+        "agencies": agencies_visible_to(user=user)
+        .filter(is_active=True)
+        .order_by("region_id", "name"),
+        "people": invitable_people(user=user),
+    }
+
+
+@kpu_staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_create_view(request):
+    form = MeetingCreateForm(request.POST or None, **_form_querysets(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        status = MeetingStatus.HELD if data["record_as_held"] else MeetingStatus.SCHEDULED
+        try:
+            if data.get("frequency"):
+                series = meeting_series_create(
+                    actor=request.user,
+                    frequency=data["frequency"],
+                    until=data["until"],
+                    **form.service_kwargs(),
+                )
+                meeting = series.meetings.order_by("starts_at").first()
+                messages.success(
+                    request,
+                    _("Seri rapat dibuat: %(n)s pertemuan.") % {"n": series.meetings.count()},
+                )
+            else:
+                meeting = meeting_create(actor=request.user, status=status, **form.service_kwargs())
+                messages.success(request, _("Rapat dijadwalkan."))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("Anda tidak berwenang menjadwalkan rapat ini."))
+        else:
+            return redirect("coordination:meeting_detail", pk=meeting.pk)
+    return render(request, "coordination/meetings/form.html", {"form": form, "meeting": None})
+
+
+@kpu_staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit_view(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    if not permissions.can_manage_meeting(request.user, meeting):
+        raise PermissionDenied
+    form = MeetingForm(
+        request.POST or None, initial=local_initial(meeting), **_form_querysets(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_update(actor=request.user, meeting=meeting, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Perubahan rapat disimpan; para undangan diberi tahu."))
+            return redirect("coordination:meeting_detail", pk=meeting.pk)
+    return render(request, "coordination/meetings/form.html", {"form": form, "meeting": meeting})
+
+
+@kpu_staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel_view(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    if not permissions.can_manage_meeting(request.user, meeting):
+        raise PermissionDenied
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Rapat dibatalkan; para undangan diberi tahu."))
+            return redirect("coordination:meeting_detail", pk=meeting.pk)
+    return render(request, "coordination/meetings/cancel.html", {"form": form, "meeting": meeting})
+
+
+@staff_area_required
+@require_http_methods(["GET"])
+def meeting_detail(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    return render(request, "coordination/meetings/detail.html", _detail_context(request, meeting))
+
+
+def _detail_context(request, meeting, **forms) -> dict:
+    user = request.user
+    can_manage = permissions.can_manage_meeting(user, meeting)
+    can_respond = permissions.can_respond_to_invitation(user, meeting)
+    rows = list(meeting_invitee_rows(meeting=meeting))
+    my_row = next((row for row in rows if row.person_id == user.pk), None)
+    context = {
+        "meeting": meeting,
+        "invitees": rows,
+        "my_row": my_row,
+        "counts": meeting_response_counts(meeting=meeting),
+        "documents": meeting.documents.all(),
+        "action_items": meeting.action_items.select_related("agency", "region"),
+        "can_manage": can_manage,
+        "can_respond": can_respond,
+        "is_cancelled": meeting.status == MeetingStatus.CANCELLED,
+        "has_started": meeting.starts_at <= timezone.now(),
+    }
+    if can_respond:
+        context["rsvp_form"] = forms.get("rsvp_form") or RSVPForm(
+            initial={
+                "response": my_row.response if my_row and my_row.response != RSVP.PENDING else None
+            },
+            colleagues=colleagues_for_delegation(user=user, meeting=meeting),
+        )
+    if can_manage and context["has_started"] and not context["is_cancelled"]:
+        context["attendance_form"] = forms.get("attendance_form") or AttendanceForm(
+            invitees=rows,
+            initial={"present": [str(r.person_id) for r in rows if r.attended]},
+        )
+        context["minutes_form"] = forms.get("minutes_form") or MinutesForm(
+            initial={"minutes": meeting.minutes}
+        )
+        context["actions_formset"] = forms.get("actions_formset") or ActionItemFormSet(
+            prefix="actions", form_kwargs={"agencies": meeting.invited_agencies.all()}
+        )
+    if can_manage and not context["is_cancelled"]:
+        context["document_form"] = forms.get("document_form") or DocumentForm()
+    return context
+
+
+@staff_area_required
+@require_POST
+def meeting_respond_view(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    if not permissions.can_respond_to_invitation(request.user, meeting):
+        raise PermissionDenied
+    form = RSVPForm(
+        request.POST, colleagues=colleagues_for_delegation(user=request.user, meeting=meeting)
+    )
+    if form.is_valid():
+        try:
+            meeting_respond(
+                actor=request.user,
+                meeting=meeting,
+                response=form.cleaned_data["response"],
+                delegate=form.cleaned_data.get("delegate"),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Jawaban Anda tersimpan."))
+            return redirect("coordination:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "coordination/meetings/detail.html",
+        _detail_context(request, meeting, rsvp_form=form),
+        status=400,
+    )
+
+
+def _manage_or_403(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    if not permissions.can_manage_meeting(request.user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+@kpu_staff_required
+@require_POST
+def meeting_attendance_view(request, pk: int):
+    meeting = _manage_or_403(request, pk)
+    rows = list(meeting_invitee_rows(meeting=meeting))
+    form = AttendanceForm(request.POST, invitees=rows)
+    if form.is_valid():
+        try:
+            count = meeting_attendance_record(
+                actor=request.user,
+                meeting=meeting,
+                attended_person_ids=[int(v) for v in form.cleaned_data["present"]],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Kehadiran tercatat: %(n)s orang.") % {"n": count})
+            return redirect("coordination:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "coordination/meetings/detail.html",
+        _detail_context(request, meeting, attendance_form=form),
+        status=400,
+    )
+
+
+@kpu_staff_required
+@require_POST
+def meeting_minutes_view(request, pk: int):
+    meeting = _manage_or_403(request, pk)
+    form = MinutesForm(request.POST)
+    formset = ActionItemFormSet(
+        request.POST, prefix="actions", form_kwargs={"agencies": meeting.invited_agencies.all()}
+    )
+    if form.is_valid() and formset.is_valid():
+        items = [f.cleaned_data for f in formset if f.cleaned_data]
+        election = active_election()
+        try:
+            if items and election is None:
+                raise ValidationError(_("Belum ada pemilihan aktif untuk tugas tindak lanjut."))
+            meeting_minutes_record(
+                actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
+            )
+            if items:
+                action_items_create(
+                    actor=request.user, meeting=meeting, election=election, items=items
+                )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Notulen tersimpan; %(n)s tindak lanjut menjadi tugas kesiapan.")
+                % {"n": len(items)},
+            )
+            return redirect("coordination:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "coordination/meetings/detail.html",
+        _detail_context(request, meeting, minutes_form=form, actions_formset=formset),
+        status=400,
+    )
+
+
+@kpu_staff_required
+@require_POST
+def meeting_document_upload_view(request, pk: int):
+    meeting = _manage_or_403(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            meeting_document_add(
+                actor=request.user, meeting=meeting, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Lampiran tersimpan."))
+            return redirect("coordination:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "coordination/meetings/detail.html",
+        _detail_context(request, meeting, document_form=form),
+        status=400,
+    )
+
+
+@staff_area_required
+@require_http_methods(["GET"])
+def meeting_document_download(request, pk: int, doc_pk: int):
+    """Documents are private: only those who may see the meeting get them."""
+    document = get_object_or_404(
+        MeetingDocument.objects.select_related("meeting"), pk=doc_pk, meeting_id=pk
+    )
+    if not permissions.can_view_meeting_documents(request.user, document.meeting):
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

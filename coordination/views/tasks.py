@@ -1,0 +1,289 @@
+"""Readiness task pages: lists with filters and CSV export, the task page with the status update
+form (phone-first), editing, CSV import, checklist stamping and the feed of recent updates."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from coordination import permissions
+from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
+from coordination.forms.tasks import StampForm, StatusUpdateForm, TaskForm, TaskImportForm
+from coordination.models import ElectionStage, TaskUpdate
+from coordination.selectors.people import agencies_visible_to
+from coordination.selectors.readiness import (
+    TaskFilters,
+    active_election,
+    task_for_detail,
+    task_history,
+    tasks_filtered,
+    updates_feed,
+)
+from coordination.services.readiness import (
+    checklist_stamp,
+    task_create,
+    task_status_update,
+    task_update,
+)
+from coordination.services.task_csv import tasks_csv_template, tasks_export_csv, tasks_import_csv
+from coordination.views.agencies import _scope_regions
+from coordination.views.decorators import kpu_staff_required, staff_area_required
+from coordination.views.forms import apply_validation_error
+
+PAGE_SIZE = 50
+
+
+def filters_from(request) -> TaskFilters:
+    """Read filters from the query string; unknown values are ignored rather than refused."""
+    get = request.GET
+
+    def as_int(key):
+        value = get.get(key, "")
+        return int(value) if value.isdigit() else None
+
+    return TaskFilters(
+        region=get.get("region", "").strip()[:13],
+        agency=as_int("agency"),
+        agency_kind=get.get("agency_kind", "")
+        if get.get("agency_kind") in AgencyKind.values
+        else "",
+        category=get.get("category", "") if get.get("category") in TaskCategory.values else "",
+        status=get.get("status", "") if get.get("status") in TaskStatus.values else "",
+        stage=as_int("stage"),
+        election=as_int("election"),
+        overdue=get.get("overdue") == "1",
+        q=get.get("q", "").strip()[:100],
+    )
+
+
+def filter_choices(user) -> dict:
+    return {
+        "categories": TaskCategory.choices,
+        "statuses": TaskStatus.choices,
+        "agency_kinds": AgencyKind.choices,
+        "stages": ElectionStage.objects.select_related("election").order_by("election_id", "order"),
+        "filter_agencies": agencies_visible_to(user=user).order_by("name"),
+    }
+
+
+@staff_area_required
+@require_http_methods(["GET"])
+def task_list(request):
+    filters = filters_from(request)
+    tasks = tasks_filtered(user=request.user, filters=filters)
+    if request.GET.get("format") == "csv":
+        return _csv_response(tasks, "tugas-kesiapan")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    for task in page.object_list:
+        task.can_update = permissions.can_update_task(request.user, task)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    return render(
+        request,
+        "coordination/tasks/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "today": timezone.localdate(),
+            "csv_query": query.urlencode(),
+            "is_staff": permissions.is_kpu_staff(request.user),
+            **filter_choices(request.user),
+        },
+    )
+
+
+def _csv_response(tasks, name: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{timezone.localdate().isoformat()}.csv"'
+    )
+    response.write("\ufeff")  # spreadsheet programs read the file as UTF-8
+    tasks_export_csv(tasks=tasks, out=response)
+    return response
+
+
+def _task_or_404(request, pk: int):
+    task = task_for_detail(pk=pk)
+    if task is None or not permissions.can_view_task(request.user, task):
+        raise Http404
+    return task
+
+
+@staff_area_required
+@require_http_methods(["GET", "POST"])
+def task_detail(request, pk: int):
+    task = _task_or_404(request, pk)
+    can_update = permissions.can_update_task(request.user, task)
+    form = None
+    if can_update:
+        form = StatusUpdateForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"status": task.status, "progress": task.progress},
+        )
+    if request.method == "POST":
+        if not can_update:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                task_status_update(actor=request.user, task=task, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("Pembaruan status tersimpan."))
+                return redirect("coordination:task_detail", pk=task.pk)
+    return render(
+        request,
+        "coordination/tasks/detail.html",
+        {
+            "task": task,
+            "history": task_history(task=task),
+            "form": form,
+            "can_manage": permissions.can_manage_task(request.user, task),
+            "today": timezone.localdate(),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@staff_area_required
+@require_http_methods(["GET"])
+def task_evidence_download(request, pk: int, update_pk: int):
+    entry = get_object_or_404(TaskUpdate.objects.select_related("task"), pk=update_pk, task_id=pk)
+    if not entry.evidence_file or not permissions.can_view_task(request.user, entry.task):
+        raise Http404
+    response = FileResponse(
+        entry.evidence_file.open("rb"), as_attachment=True, filename=entry.evidence_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _task_form_querysets(user) -> dict:
+    access = permissions.access_for(user)
+    regions = _scope_regions(user)
+    if not access.is_superuser:
+        # Tasks may sit in a district too, but the list stays short: province and regencies.
+        regions = regions.filter(level__lte=RegionLevel.REGENCY)
+    return {
+        "regions": regions,
+        "agencies": agencies_visible_to(user=user)
+        .filter(is_active=True)
+        .order_by("region_id", "name"),
+    }
+
+
+@kpu_staff_required
+@require_http_methods(["GET", "POST"])
+def task_create_view(request):
+    election = active_election()
+    form = TaskForm(
+        request.POST or None,
+        initial={"election": election, "region": request.GET.get("region")},
+        **_task_form_querysets(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = task_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Tugas dibuat."))
+            return redirect("coordination:task_detail", pk=task.pk)
+    return render(request, "coordination/tasks/form.html", {"form": form, "task": None})
+
+
+@kpu_staff_required
+@require_http_methods(["GET", "POST"])
+def task_edit_view(request, pk: int):
+    task = _task_or_404(request, pk)
+    if not permissions.can_manage_task(request.user, task):
+        raise PermissionDenied
+    initial = {key: getattr(task, key) for key in TaskForm.base_fields}
+    form = TaskForm(request.POST or None, initial=initial, **_task_form_querysets(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_update(actor=request.user, task=task, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied:
+            form.add_error("region", _("Wilayah ini di luar kewenangan Anda."))
+        else:
+            messages.success(request, _("Tugas disimpan."))
+            return redirect("coordination:task_detail", pk=task.pk)
+    return render(request, "coordination/tasks/form.html", {"form": form, "task": task})
+
+
+@kpu_staff_required
+@require_http_methods(["GET", "POST"])
+def task_import_view(request):
+    if request.GET.get("template") == "1":
+        response = HttpResponse(tasks_csv_template(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="templat-tugas.csv"'
+        return response
+    form = TaskImportForm(
+        request.POST or None, request.FILES or None, initial={"election": active_election()}
+    )
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = tasks_import_csv(
+                actor=request.user, election=form.cleaned_data["election"], content=upload.read()
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            if report.ok:
+                messages.success(request, _("%(n)s tugas diimpor.") % {"n": report.created})
+                return redirect("coordination:task_list")
+    return render(
+        request,
+        "coordination/tasks/import.html",
+        {"form": form, "report": report},
+        status=400 if report is not None and not report.ok else 200,
+    )
+
+
+@kpu_staff_required
+@require_http_methods(["GET", "POST"])
+def checklist_stamp_view(request):
+    regions = _scope_regions(request.user).filter(level=RegionLevel.REGENCY)
+    form = StampForm(request.POST or None, regions=regions)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = checklist_stamp(
+                actor=request.user,
+                checklist=form.cleaned_data["checklist"],
+                regions=form.cleaned_data["regions"],
+            )
+        except PermissionDenied as exc:
+            form.add_error("regions", str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(created)s tugas dibuat, %(skipped)s sudah ada sebelumnya.")
+                % {"created": result.created, "skipped": result.skipped},
+            )
+    return render(request, "coordination/tasks/stamp.html", {"form": form, "result": result})
+
+
+@kpu_staff_required
+@require_http_methods(["GET"])
+def update_feed(request):
+    filters = filters_from(request)
+    page = Paginator(updates_feed(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "coordination/tasks/feed.html",
+        {"page": page, "filters": filters, **filter_choices(request.user)},
+    )
