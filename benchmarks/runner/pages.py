@@ -190,6 +190,12 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
 
     return [
         (
+            "trivial",
+            "Trivial view (reference: middleware only)",
+            "robots_txt",
+            lambda: Request(url("robots_txt")),
+        ),
+        (
             "calendar_month",
             "Public calendar, month",
             "outreach:calendar_month",
@@ -237,7 +243,7 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
         ),
         (
             "dashboard_national",
-            "Readiness dashboard, national (administrator)",
+            "Readiness dashboard, administrator (no all-country view exists: first province)",
             "coordination:dashboard",
             lambda: Request(url("coordination:dashboard"), user=picks.national_admin),
         ),

@@ -59,6 +59,10 @@ def versions() -> dict[str, str]:
     return found
 
 
+def _load_average() -> str:
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def _mark(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
@@ -72,11 +76,13 @@ def render(
     pipeline: PipelineResult,
     region_reload: tuple[int, float],
     runs: int,
+    load_average: str,
 ) -> str:
     lines = [f"# Benchmark run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", ""]
     box = machine()
     lines += [
-        f"Machine: {box['cores']} cores ({box['cpu']}), {box['memory']} memory.",
+        f"Machine: {box['cores']} cores ({box['cpu']}), {box['memory']} memory; load average "
+        f"at the start of the run {load_average}, at the end {_load_average()}.",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
         "",
         "## Dataset",
@@ -125,16 +131,17 @@ def render(
     lines += ["", "## Throughput (gunicorn, production settings, wrk over loopback)", ""]
     lines += [load_note, ""]
     if load:
-        trivial = [r.requests_per_second for r in load if r.path == "/robots.txt" and r.available]
-        baseline = sum(trivial) / len(trivial) if trivial else 0.0
         lines += [
             "| target | path | req/s | p50 ms | p99 ms | non-2xx | errors | ratio to trivial |",
             "|---|---|---:|---:|---:|---:|---:|---:|",
         ]
+        baseline = 0.0
         for result in load:
             if not result.available:
                 lines.append(f"| {result.label} | `{result.path}` | {result.reason} ||||||")
                 continue
+            if result.path == "/robots.txt":
+                baseline = result.requests_per_second
             ratio = result.requests_per_second / baseline if baseline else 0.0
             lines.append(
                 f"| {result.label} | `{result.path}` | {result.requests_per_second:.0f} | "

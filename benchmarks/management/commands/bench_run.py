@@ -45,6 +45,7 @@ class Command(BaseCommand):
         summary = BENCH_DIR / "data.json"
         dataset = json.loads(summary.read_text()) if summary.exists() else {}
 
+        load_average = report._load_average()
         log("Pages")
         pages = measure_pages(runs=runs, log=lambda line: log("  " + line))
 
@@ -56,8 +57,8 @@ class Command(BaseCommand):
                 f"{connections} connections for {seconds} s per target, {workers} sync gunicorn "
                 f"workers, wrk with 2 threads on the same {report.machine()['cores']}-core "
                 f"machine. Trivial view: `{TRIVIAL_PATH}` (full middleware stack, no database, "
-                "no cache, no template), measured before and after the pages; the ratio uses "
-                "their mean."
+                f"no cache, no template), measured for {seconds} s right before each page; "
+                "the ratio compares the page with that run."
             )
             skipped = [label for label, path in targets if path is None]
             if skipped:
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             pipeline=pipeline,
             region_reload=region_reload,
             runs=runs,
+            load_average=load_average,
         )
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         (BENCH_DIR / "report.md").write_text(text)
