@@ -133,9 +133,17 @@ def run_load(
         "--log-level",
         "warning",
     ]
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        gunicorn, env=env, cwd=settings.BASE_DIR, start_new_session=True
-    )
+    server_log = Path(settings.VAR_DIR) / "bench" / "gunicorn.log"
+    server_log.parent.mkdir(parents=True, exist_ok=True)
+    with server_log.open("wb") as out:
+        server = subprocess.Popen(  # noqa: S603 - fixed arguments
+            gunicorn,
+            env=env,
+            cwd=settings.BASE_DIR,
+            start_new_session=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     results: list[LoadResult] = []
     try:
         _wait_until_up(port, server)

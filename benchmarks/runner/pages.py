@@ -56,6 +56,7 @@ class PageResult:
     p95_ms: float = 0.0
     uncached_median_ms: float = 0.0
     uncached_p95_ms: float = 0.0
+    uncached_best_ms: float = 0.0
     runs: int = 0
     samples: list[float] = field(default_factory=list, repr=False)
     uncached_samples: list[float] = field(default_factory=list, repr=False)
@@ -321,6 +322,7 @@ def measure_pages(*, runs: int, log: Callable[[str], None]) -> list[PageResult]:
         result.p95_ms = percentile(result.samples, 0.95)
         result.uncached_median_ms = median(result.uncached_samples)
         result.uncached_p95_ms = percentile(result.uncached_samples, 0.95)
+        result.uncached_best_ms = min(result.uncached_samples)
         log(
             f"{label}: median {result.median_ms:.1f} ms, p95 {result.p95_ms:.1f} ms; "
             f"uncached median {result.uncached_median_ms:.1f} ms, "

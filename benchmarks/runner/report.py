@@ -111,13 +111,13 @@ def render(
         "column judges the uncached median and the cold query count (the honest case).",
         "",
         "| page | path | cold ms | warm median | warm p95 | uncached median | uncached p95 "
-        "| queries cold / warm | goal met |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| uncached best | queries cold / warm | goal met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for page in pages:
         if not page.available:
             lines.append(
-                f"| {page.label} | `{page.url_name}` | not available: {page.reason} |||||||"
+                f"| {page.label} | `{page.url_name}` | not available: {page.reason} ||||||||"
             )
             continue
         ok = page.uncached_median_ms < PAGE_GOAL_MS and (
@@ -126,7 +126,8 @@ def render(
         lines.append(
             f"| {page.label} | `{page.path}` | {page.cold_ms:.1f} | {page.median_ms:.1f} | "
             f"{page.p95_ms:.1f} | {page.uncached_median_ms:.1f} | {page.uncached_p95_ms:.1f} | "
-            f"{page.cold_queries} / {page.warm_queries} | {_mark(ok)} |"
+            f"{page.uncached_best_ms:.1f} | {page.cold_queries} / {page.warm_queries} | "
+            f"{_mark(ok)} |"
         )
     lines += ["", "## Throughput (gunicorn, production settings, wrk over loopback)", ""]
     lines += [load_note, ""]
