@@ -6,3 +6,6 @@ class CoordinationConfig(AppConfig):
     name = "coordination"
     verbose_name = _("Koordinasi")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from coordination import signals  # noqa: F401  (connects the file clean-up receivers)

@@ -201,6 +201,11 @@ def can_view_meeting_documents(user, meeting) -> bool:
     return can_view_meeting(user, meeting)
 
 
+def can_delete_meeting_document(user, meeting) -> bool:
+    """Those who manage the meeting attach documents and remove them."""
+    return can_manage_meeting(user, meeting)
+
+
 # --- readiness tasks ------------------------------------------------------------------------
 # A task belongs to its region and to its responsible agency: KPU staff of the region manage it;
 # the agency's liaisons (and its KPU staff) see and update it; nobody else learns it exists.
@@ -228,6 +233,11 @@ def can_view_dashboard(user) -> bool:
     return is_kpu_staff(user)
 
 
+def can_view_national_summary(user) -> bool:
+    """The whole country at once: only superusers administer more than one province."""
+    return access_for(user).is_superuser
+
+
 def can_view_update_feed(user) -> bool:
     return is_kpu_staff(user)
 
@@ -238,3 +248,8 @@ def can_manage_elections(user) -> bool:
     if access.is_superuser:
         return True
     return any("." not in code for code in access.staff_region_codes)
+
+
+def can_view_elections(user) -> bool:
+    """Every KPU staff member reads the timeline and the checklists; regency staff only read."""
+    return is_kpu_staff(user)

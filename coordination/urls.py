@@ -1,6 +1,14 @@
 from django.urls import path
 
-from coordination.views import agencies, dashboard, invitations, meetings, staff, tasks
+from coordination.views import (
+    agencies,
+    dashboard,
+    elections,
+    invitations,
+    meetings,
+    staff,
+    tasks,
+)
 
 app_name = "coordination"
 
@@ -34,6 +42,11 @@ urlpatterns += [
         meetings.meeting_document_download,
         name="meeting_document",
     ),
+    path(
+        "rapat/<int:pk>/lampiran/<int:doc_pk>/hapus/",
+        meetings.meeting_document_delete_view,
+        name="meeting_document_delete",
+    ),
     path("tugas/", tasks.task_list, name="task_list"),
     path("tugas/baru/", tasks.task_create_view, name="task_create"),
     path("tugas/impor/", tasks.task_import_view, name="task_import"),
@@ -47,4 +60,20 @@ urlpatterns += [
         name="task_evidence",
     ),
     path("kesiapan/", dashboard.dashboard_view, name="dashboard"),
+]
+
+urlpatterns += [
+    path("pemilihan/", elections.election_list, name="election_list"),
+    path("pemilihan/baru/", elections.election_create_view, name="election_create"),
+    path("pemilihan/<int:pk>/", elections.election_detail, name="election_detail"),
+    path("pemilihan/<int:pk>/ubah/", elections.election_edit_view, name="election_edit"),
+    path("pemilihan/<int:pk>/tahapan/baru/", elections.stage_create_view, name="stage_create"),
+    path("pemilihan/tahapan/<int:pk>/ubah/", elections.stage_edit_view, name="stage_edit"),
+    path(
+        "pemilihan/<int:pk>/daftar-periksa/baru/",
+        elections.checklist_create_view,
+        name="checklist_create",
+    ),
+    path("daftar-periksa/<int:pk>/", elections.checklist_detail, name="checklist_detail"),
+    path("daftar-periksa/<int:pk>/ubah/", elections.checklist_edit_view, name="checklist_edit"),
 ]

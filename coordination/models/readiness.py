@@ -111,6 +111,10 @@ class ChecklistItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def days_after_voting(self) -> int:
+        return -self.days_before_voting
+
 
 class ReadinessTask(models.Model):
     """A readiness task (tugas kesiapan) of one agency in one region."""

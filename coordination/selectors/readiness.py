@@ -303,5 +303,46 @@ def dashboard(
     )
 
 
+@dataclass
+class ProvinceRow:
+    code: str
+    name: str
+    cell: Cell
+
+
+def national_summary(*, filters: TaskFilters, election: Election | None) -> list[ProvinceRow]:
+    """One row per province with done/total, at-risk, blocked and overdue counts.
+
+    Two queries whatever the size: the provinces, and the tasks grouped by the first two
+    characters of their region code (the province, since codes are hierarchical).
+    """
+    if election is not None and not filters.election:
+        filters.election = election.pk
+    counts = {
+        entry["province"]: entry
+        for entry in apply_task_filters(ReadinessTask.objects.all(), filters)
+        .annotate(province=Substr("region_id", 1, 2))
+        .values("province")
+        .annotate(**_counts())
+        .order_by()
+    }
+    keys = ("total", "done", "at_risk", "blocked", "overdue")
+    rows = []
+    for code, name in (
+        Region.objects.filter(level=RegionLevel.PROVINCE)
+        .order_by("code")
+        .values_list("code", "name")
+    ):
+        entry = counts.get(code)
+        rows.append(
+            ProvinceRow(
+                code=code,
+                name=name,
+                cell=Cell(**{k: entry[k] for k in keys}) if entry else Cell(),
+            )
+        )
+    return rows
+
+
 def days_until(day: date) -> int:
     return (day - timezone.localdate()).days

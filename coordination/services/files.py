@@ -1,11 +1,20 @@
-"""Checks for uploaded documents and evidence: a size limit and a type check on the content.
+"""Uploaded documents and evidence: checks (a size limit, a type check on the content) and a
+storage that never leaves a file without its row.
 
 The extension alone proves nothing, so the first bytes must match the claimed type as well.
+
+A stored file and its database row must live and die together. Files are therefore written
+only once the row is committed (`upload_store_after_commit`): a transaction that rolls back
+leaves nothing behind. Removing a row removes its file once that deletion is committed
+(`coordination.signals`), whether a service, the admin or a cascade removed it.
 """
+
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -73,3 +82,48 @@ def upload_validate(*, upload: UploadedFile) -> str:
             code="bad_content",
         )
     return content_type
+
+
+logger = logging.getLogger(__name__)
+
+
+def upload_store_after_commit(
+    *, instance: models.Model, field_name: str, upload: UploadedFile, drop_row_on_failure: bool
+) -> None:
+    """Give the instance's file field its final name now, and write the file after the commit.
+
+    Call it before saving the instance, inside the service's transaction. If the write fails
+    after the commit, the row is removed (`drop_row_on_failure`, for rows that are nothing
+    without their file) or its file field is emptied, so no row points at a missing file; the
+    error is raised to the caller.
+    """
+    field = instance._meta.get_field(field_name)
+    name = field.generate_filename(instance, upload.name or "berkas")
+    setattr(instance, field_name, name)
+    model = type(instance)
+
+    def write() -> None:
+        rows = model._default_manager.filter(pk=instance.pk)
+        try:
+            upload.seek(0)
+            stored = field.storage.save(name, upload, max_length=field.max_length)
+        except Exception:
+            logger.exception("storing %s for %s %s failed", name, model.__name__, instance.pk)
+            if drop_row_on_failure:
+                rows.delete()
+            else:
+                rows.update(**{field_name: ""})
+            raise
+        if stored != name:  # the storage picked another free name
+            rows.update(**{field_name: stored})
+            setattr(instance, field_name, stored)
+
+    transaction.on_commit(write)
+
+
+def stored_file_delete_after_commit(file) -> None:
+    """Remove a stored file once the deletion of its row is committed (kept on rollback)."""
+    if not file or not file.name:
+        return
+    name, storage = file.name, file.storage
+    transaction.on_commit(lambda: storage.delete(name))

@@ -32,7 +32,7 @@ from coordination.models import (
 )
 from coordination.selectors.meetings import meeting_recipient_ids
 from coordination.services import meeting_notifications
-from coordination.services.files import upload_validate
+from coordination.services.files import upload_store_after_commit, upload_validate
 
 # Changing any of these means invitees must replace their calendar entry.
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "location", "online_url")
@@ -493,14 +493,15 @@ def meeting_document_add(
         size=upload.size,
         uploaded_by=actor,
     )
-    document.file.save(upload.name, upload, save=False)
+    upload_store_after_commit(
+        instance=document, field_name="file", upload=upload, drop_row_on_failure=True
+    )
     document.save()
     return document
 
 
 @transaction.atomic
 def meeting_document_delete(*, actor: Person | None, document: MeetingDocument) -> None:
+    """Remove the document; its stored file goes once the deletion is committed."""
     _require_manage(actor, document.meeting)
-    name, storage = document.file.name, document.file.storage
     document.delete()
-    transaction.on_commit(lambda: storage.delete(name))

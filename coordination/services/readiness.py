@@ -24,7 +24,7 @@ from coordination.models import (
     Region,
     TaskUpdate,
 )
-from coordination.services.files import upload_validate
+from coordination.services.files import upload_store_after_commit, upload_validate
 
 TASK_FIELDS = (
     "title",
@@ -214,7 +214,12 @@ def task_status_update(
         raise ValidationError(errors)
     if evidence_file is not None:
         entry.evidence_name = (evidence_file.name or "bukti")[-255:]
-        entry.evidence_file.save(evidence_file.name, evidence_file, save=False)
+        upload_store_after_commit(
+            instance=entry,
+            field_name="evidence_file",
+            upload=evidence_file,
+            drop_row_on_failure=False,
+        )
     entry.save()
     locked.status = status
     locked.progress = progress

@@ -10,7 +10,14 @@ from django.views.decorators.http import require_GET
 from coordination import permissions
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory
 from coordination.models import ElectionStage, Region
-from coordination.selectors.readiness import active_election, dashboard, dashboard_scope_roots
+from coordination.selectors.readiness import (
+    Cell,
+    active_election,
+    dashboard,
+    dashboard_scope_roots,
+    days_until,
+    national_summary,
+)
 from coordination.views.decorators import kpu_staff_required
 from coordination.views.tasks import filters_from
 
@@ -18,10 +25,12 @@ from coordination.views.tasks import filters_from
 @kpu_staff_required
 @require_GET
 def dashboard_view(request):
+    code = request.GET.get("root", "").strip()
+    if not code and permissions.can_view_national_summary(request.user):
+        return _national(request)
     roots = list(dashboard_scope_roots(user=request.user))
     if not roots:
         raise Http404
-    code = request.GET.get("root", "").strip()
     root = roots[0]
     if code:
         # Any province or regency inside the person's scope; anything else is not theirs.
@@ -45,12 +54,69 @@ def dashboard_view(request):
             "filters": filters,
             "categories_all": TaskCategory.choices,
             "agency_kinds": AgencyKind.choices,
-            "stages": ElectionStage.objects.filter(election=election).order_by("order")
-            if election
-            else [],
+            "stages": _stages(election),
+            "national": permissions.can_view_national_summary(request.user),
             "csv_query": query.urlencode(),
         },
     )
+
+
+def _national(request):
+    """Superusers start from the whole country: one row per province, each a drill-down."""
+    filters = filters_from(request)
+    filters.region = ""
+    election = active_election()
+    rows = national_summary(filters=filters, election=election)
+    total = Cell()
+    for row in rows:
+        total.add(row.cell)
+    if request.GET.get("format") == "csv":
+        return _national_csv(rows)
+    query = request.GET.copy()
+    query["format"] = "csv"
+    drill = request.GET.copy()
+    drill.pop("format", None)
+    drill.pop("root", None)
+    return render(
+        request,
+        "coordination/dashboard/national.html",
+        {
+            "rows": rows,
+            "roots": rows,  # the province choice of the filter form
+            "total": total,
+            "election": election,
+            "days_to_voting": days_until(election.voting_day) if election else None,
+            "filters": filters,
+            "categories_all": TaskCategory.choices,
+            "agency_kinds": AgencyKind.choices,
+            "stages": _stages(election),
+            "csv_query": query.urlencode(),
+            "drill_query": drill.urlencode(),
+            "national": True,
+        },
+    )
+
+
+def _stages(election):
+    if election is None:
+        return []
+    return ElectionStage.objects.filter(election=election).order_by("order")
+
+
+def _national_csv(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="dasbor-kesiapan-nasional-{timezone.localdate().isoformat()}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["kode", "provinsi", "selesai", "total", "berisiko", "terhambat", "terlambat"])
+    for row in rows:
+        cell = row.cell
+        writer.writerow(
+            [row.code, row.name, cell.done, cell.total, cell.at_risk, cell.blocked, cell.overdue]
+        )
+    return response
 
 
 def _csv(data) -> HttpResponse:

@@ -39,6 +39,7 @@ from coordination.services.meetings import (
     meeting_cancel,
     meeting_create,
     meeting_document_add,
+    meeting_document_delete,
     meeting_minutes_record,
     meeting_respond,
     meeting_series_create,
@@ -357,8 +358,12 @@ def meeting_document_download(request, pk: int, doc_pk: int):
     )
     if not permissions.can_view_meeting_documents(request.user, document.meeting):
         raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
@@ -366,3 +371,24 @@ def meeting_document_download(request, pk: int, doc_pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@kpu_staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_document_delete_view(request, pk: int, doc_pk: int):
+    """A confirmation page, then the deletion (POST only); the stored file goes after the commit."""
+    meeting = _meeting_or_404(request, pk)
+    document = get_object_or_404(MeetingDocument, pk=doc_pk, meeting_id=meeting.pk)
+    if not permissions.can_delete_meeting_document(request.user, meeting):
+        raise PermissionDenied
+    if request.method == "POST":
+        meeting_document_delete(actor=request.user, document=document)
+        messages.success(
+            request, _("Lampiran %(name)s dihapus.") % {"name": document.original_name}
+        )
+        return redirect("coordination:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "coordination/meetings/document_delete.html",
+        {"meeting": meeting, "document": document},
+    )

@@ -255,7 +255,9 @@ def task_import_view(request):
 @require_http_methods(["GET", "POST"])
 def checklist_stamp_view(request):
     regions = _scope_regions(request.user).filter(level=RegionLevel.REGENCY)
-    form = StampForm(request.POST or None, regions=regions)
+    chosen = request.GET.get("checklist", "")
+    initial = {"checklist": int(chosen)} if chosen.isdigit() else {}
+    form = StampForm(request.POST or None, regions=regions, initial=initial)
     result = None
     if request.method == "POST" and form.is_valid():
         try:

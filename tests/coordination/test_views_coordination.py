@@ -147,11 +147,19 @@ def test_other_agency_cannot_answer(client, meeting, polres_liaison):
 
 
 def test_meeting_document_served_only_to_those_who_see_the_meeting(
-    client, meeting, regency_staff, bawaslu_liaison, polres_liaison
+    client,
+    meeting,
+    regency_staff,
+    bawaslu_liaison,
+    polres_liaison,
+    django_capture_on_commit_callbacks,
 ):
-    document = meeting_document_add(
-        actor=regency_staff, meeting=meeting, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        document = meeting_document_add(
+            actor=regency_staff,
+            meeting=meeting,
+            upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"),
+        )
     url = reverse("coordination:meeting_document", args=[meeting.pk, document.pk])
     client.force_login(bawaslu_liaison)
     response = client.get(url)

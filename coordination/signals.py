@@ -1,0 +1,19 @@
+"""Stored files follow their rows: when a document or a history entry with evidence is deleted
+(by a service, the admin or a cascade from its meeting or task), its file is removed after the
+commit. A signal rather than a service, because cascades never pass through a service."""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from coordination.models import MeetingDocument, TaskUpdate
+from coordination.services.files import stored_file_delete_after_commit
+
+
+@receiver(post_delete, sender=MeetingDocument, dispatch_uid="meeting_document_file_cleanup")
+def _meeting_document_deleted(sender, instance: MeetingDocument, **kwargs) -> None:
+    stored_file_delete_after_commit(instance.file)
+
+
+@receiver(post_delete, sender=TaskUpdate, dispatch_uid="task_update_evidence_cleanup")
+def _task_update_deleted(sender, instance: TaskUpdate, **kwargs) -> None:
+    stored_file_delete_after_commit(instance.evidence_file)
