@@ -244,7 +244,7 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
         ),
         (
             "dashboard_national",
-            "Readiness dashboard, administrator (no all-country view exists: first province)",
+            "Readiness dashboard, national summary (administrator)",
             "coordination:dashboard",
             lambda: Request(url("coordination:dashboard"), user=picks.national_admin),
         ),
