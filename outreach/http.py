@@ -127,6 +127,12 @@ def _local_put(key: str, body) -> None:
             _local_bodies.popitem(last=False)
 
 
+def local_bodies_clear() -> None:
+    """Forget the bodies kept in this process (benchmarks measuring an empty cache)."""
+    with _local_lock:
+        _local_bodies.clear()
+
+
 def cached_body(request, scope: str, build: Callable[[], bytes | str]):
     """The body for this request from the process, then the shared cache; built on a miss."""
     _etag, _modified, key, keep_locally = _validators(request, scope)
