@@ -1,4 +1,6 @@
 import json
+import signal
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -41,6 +43,8 @@ class Command(BaseCommand):
             raise CommandError("bench_run needs the PostgreSQL benchmark database (DATABASE_URL).")
         if not 1 <= runs <= 1000 or not 1 <= seconds <= 120 or not 1 <= connections <= 256:
             raise CommandError("runs 1-1000, seconds 1-120, connections 1-256.")
+        # A terminated run still stops the gunicorn it started (the cleanup is in `finally`).
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
         log = self.stdout.write
         summary = BENCH_DIR / "data.json"
         dataset = json.loads(summary.read_text()) if summary.exists() else {}
