@@ -88,3 +88,29 @@ class TaskPriority(models.TextChoices):
     NORMAL = "normal", _("Sedang")
     HIGH = "high", _("Tinggi")
     URGENT = "urgent", _("Mendesak")
+
+
+class DeliveryKind(models.TextChoices):
+    """What a recorded mail delivery was; the delivery log shows these words."""
+
+    INVITATION = "invitation", _("Undangan")
+    UPDATE = "update", _("Perubahan")
+    CANCELLATION = "cancellation", _("Pembatalan")
+    WITHDRAWAL = "withdrawal", _("Undangan ditarik")
+    REMINDER = "reminder", _("Pengingat")
+    DIGEST_DAILY = "digest_daily", _("Ringkasan harian")
+    DIGEST_WEEKLY = "digest_weekly", _("Ringkasan mingguan")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Dalam antrean")
+    SENDING = "sending", _("Sedang dikirim")
+    SENT = "sent", _("Terkirim")
+    FAILED = "failed", _("Gagal")
+    SKIPPED = "skipped", _("Tidak dikirim")
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    DISPATCHED = "dispatched", _("Diproses")
+    SKIPPED = "skipped", _("Dilewati")

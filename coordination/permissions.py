@@ -253,3 +253,14 @@ def can_manage_elections(user) -> bool:
 def can_view_elections(user) -> bool:
     """Every KPU staff member reads the timeline and the checklists; regency staff only read."""
     return is_kpu_staff(user)
+
+
+def can_view_meeting_deliveries(user, meeting) -> bool:
+    """The delivery log of a meeting: KPU staff who manage the meeting's region."""
+    return can_manage_region(user, meeting.region_id)
+
+
+def can_set_reminder_defaults(user, region=None) -> bool:
+    if region is None:
+        return is_kpu_staff(user)
+    return can_manage_region(user, region)

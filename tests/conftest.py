@@ -65,6 +65,18 @@ def _clear_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    # Tasks enqueued after a commit run in the test process; the integration tests that start
+    # a real worker switch this off (tests/integration/conftest.py).
+    from pilkada.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 @pytest.fixture
 def bengkulu(db):
     """A small province 17 with two regencies, each with two districts of two villages."""

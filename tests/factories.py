@@ -5,8 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from coordination.enums import AgencyKind, RegionLevel, Role
-from coordination.models import Agency, Membership, Person, Region
+from coordination.enums import AgencyKind, MeetingKind, RegionLevel, Role
+from coordination.models import Agency, Meeting, MeetingInvitee, Membership, Person, Region
 
 DEFAULT_PASSWORD = "uji-kata-sandi-2024"
 
@@ -163,6 +163,36 @@ class ReadinessTaskFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
     agency = factory.SubFactory(AgencyFactory)
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A rakor two days from now, two hours long, organised by a KPU office of its region."""
+
+    class Meta:
+        model = Meeting
+
+    kind = MeetingKind.RAKOR
+    title = factory.Sequence(lambda n: f"Rapat Koordinasi Uji {n}")
+    region = factory.SubFactory(RegionFactory)
+    organiser = factory.LazyAttribute(
+        lambda o: (
+            Agency.objects.filter(kind=AgencyKind.KPU, region=o.region).first()
+            or AgencyFactory(kind=AgencyKind.KPU, region=o.region, name=f"KPU {o.region.name}")
+        )
+    )
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    location = "Aula KPU Provinsi Bengkulu"
+    agenda = "Kesiapan logistik pemungutan suara"
+    reminder_offsets = factory.LazyFunction(lambda: [1440, 60])
+
+
+def invite(meeting: Meeting, *people: Person, agency: Agency | None = None) -> None:
+    """Invite people in person (MeetingInvitee rows), as the meeting services do."""
+    for person in people:
+        MeetingInvitee.objects.create(meeting=meeting, person=person, agency=agency)
 
 
 # --- outreach ---------------------------------------------------------------------------------

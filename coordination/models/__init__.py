@@ -1,4 +1,5 @@
 from .meetings import Meeting, MeetingDocument, MeetingInvitee, MeetingSeries
+from .notifications import Delivery, MeetingReminder, ReminderDefault
 from .people import Agency, Invitation, Membership, Person
 from .readiness import (
     Checklist,
@@ -14,16 +15,19 @@ __all__ = [
     "Agency",
     "Checklist",
     "ChecklistItem",
+    "Delivery",
     "Election",
     "ElectionStage",
     "Invitation",
     "Meeting",
     "MeetingDocument",
     "MeetingInvitee",
+    "MeetingReminder",
     "MeetingSeries",
     "Membership",
     "Person",
     "ReadinessTask",
     "Region",
+    "ReminderDefault",
     "TaskUpdate",
 ]

@@ -194,7 +194,10 @@ def test_meeting_series_create_weekly_keeps_local_time(
     first = (timezone.localtime(timezone.now(), WIB) + timedelta(days=1)).replace(
         hour=9, minute=0, second=0, microsecond=0
     )
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with (
+        mock.patch.object(meeting_notifications, "meeting_created") as hook,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
         series = meeting_series_create(
             actor=province_staff,
             frequency=SeriesFrequency.WEEKLY,
@@ -212,6 +215,7 @@ def test_meeting_series_create_weekly_keeps_local_time(
     assert [s.date() for s in starts] == [first.date() + timedelta(weeks=i) for i in range(4)]
     assert {(s.hour, s.minute) for s in starts} == {(9, 0)}
     assert len(callbacks) == 4
+    assert hook.call_count == 4
     # Each occurrence changes alone.
     one = series.meetings.order_by("starts_at")[1]
     meeting_update(actor=province_staff, meeting=one, location="Hotel Santika")

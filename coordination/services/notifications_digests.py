@@ -1,0 +1,214 @@
+"""Readiness digests by mail.
+
+- Daily, from PILKADA_DIGEST_HOUR (07:00) in the time zone of the agency's region: each liaison
+  of an agency with overdue, at-risk or blocked tasks gets one digest (key = the local date).
+- Weekly, on Monday from the same hour: KPU staff get a readiness summary of their regions
+  (key = the ISO week), when their regions have open tasks.
+- Nothing to say, no mail: the content is checked when the rows are made and again when the
+  mail is built (a digest whose tasks were all finished in between is skipped).
+- People who turned digests off (`Person.receives_digests`) get none; meeting mail is not
+  affected by that switch.
+
+The job runs every 15 minutes and creates what is due and not yet recorded, so a digest missed
+at 07:00 (an outage) still goes out later the same morning, and never twice (unique key).
+"""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from coordination.enums import AgencyKind, DeliveryKind, RegionTimeZone, Role, TaskStatus
+from coordination.models import Delivery, Membership, Person, ReadinessTask
+from coordination.permissions import subtree_q
+from coordination.services.notifications import deliveries_create
+
+LIST_LIMIT = 15
+PROBLEM_STATUSES = (TaskStatus.AT_RISK, TaskStatus.BLOCKED)
+
+
+def _problem_q(today: date) -> Q:
+    return Q(status__in=PROBLEM_STATUSES) | (Q(due_on__lt=today) & ~Q(status=TaskStatus.DONE))
+
+
+def digests_send_due(*, now: datetime | None = None) -> dict[str, int]:
+    """Record (and enqueue) the digests due in every zone where it is past the digest hour."""
+    now = now or timezone.now()
+    result = {"daily": 0, "weekly": 0}
+    for zone in RegionTimeZone.values:
+        local = now.astimezone(ZoneInfo(zone))
+        if local.hour < settings.PILKADA_DIGEST_HOUR:
+            continue
+        result["daily"] += _daily(zone, local.date(), now)
+        if local.weekday() == 0:
+            result["weekly"] += _weekly(zone, local.date(), now)
+    return result
+
+
+def _daily(zone: str, today: date, now: datetime) -> int:
+    agencies = (
+        ReadinessTask.objects.filter(_problem_q(today), agency__region__timezone=zone)
+        .values("agency_id")
+        .distinct()
+    )
+    people = Person.objects.filter(
+        is_active=True,
+        receives_digests=True,
+        memberships__in=Membership.objects.filter(
+            agency_id__in=agencies, role=Role.LIAISON, is_active=True, agency__is_active=True
+        ),
+    ).distinct()
+    return len(
+        deliveries_create(people=people, kind=DeliveryKind.DIGEST_DAILY, key=today.isoformat())
+    )
+
+
+def _weekly(zone: str, today: date, now: datetime) -> int:
+    staff = Membership.objects.filter(
+        role=Role.KPU_STAFF,
+        is_active=True,
+        agency__kind=AgencyKind.KPU,
+        agency__is_active=True,
+        agency__region__timezone=zone,
+        person__is_active=True,
+        person__receives_digests=True,
+    ).values_list("person_id", "agency__region_id")
+    scopes: dict[int, set[str]] = {}
+    for person_id, code in staff:
+        scopes.setdefault(person_id, set()).add(code)
+    wanted = [
+        person_id
+        for person_id, codes in scopes.items()
+        if ReadinessTask.objects.filter(subtree_q(codes)).exclude(status=TaskStatus.DONE).exists()
+    ]
+    year, week, _weekday = today.isocalendar()
+    return len(
+        deliveries_create(
+            people=Person.objects.filter(pk__in=wanted),
+            kind=DeliveryKind.DIGEST_WEEKLY,
+            key=f"{year}-W{week:02d}",
+        )
+    )
+
+
+# --- content ------------------------------------------------------------------------------------
+
+
+def _task_rows(tasks) -> list[dict]:
+    return [
+        {
+            "title": task.title,
+            "agency": task.agency.display_name,
+            "region": task.region.name,
+            "due": date_format(task.due_on, "j F Y"),
+            "status": task.get_status_display(),
+        }
+        for task in tasks
+    ]
+
+
+def digest_day(delivery: Delivery) -> date:
+    """The local day a digest speaks for: its date, or the Monday of its ISO week."""
+    if delivery.kind == DeliveryKind.DIGEST_DAILY:
+        return date.fromisoformat(delivery.key)
+    year, week = delivery.key.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def digest_context(delivery: Delivery, now: datetime | None = None) -> dict | None:
+    """What the digest says (as of its day), or None when there is nothing to say."""
+    today = digest_day(delivery)
+    if delivery.kind == DeliveryKind.DIGEST_DAILY:
+        return _daily_context(delivery.person, today)
+    return _weekly_context(delivery.person, today)
+
+
+def _daily_context(person: Person, today: date) -> dict | None:
+    memberships = Membership.objects.filter(
+        person=person, role=Role.LIAISON, is_active=True, agency__is_active=True
+    ).select_related("agency")
+    sections = []
+    for membership in memberships:
+        agency = membership.agency
+        tasks = ReadinessTask.objects.filter(agency=agency).select_related("agency", "region")
+        overdue = tasks.filter(due_on__lt=today).exclude(status=TaskStatus.DONE).order_by("due_on")
+        at_risk = tasks.filter(status__in=PROBLEM_STATUSES, due_on__gte=today).order_by("due_on")
+        counts = (overdue.count(), at_risk.count())
+        if any(counts):
+            sections.append(
+                {
+                    "agency": agency.name,
+                    "overdue_count": counts[0],
+                    "at_risk_count": counts[1],
+                    "overdue": _task_rows(overdue[:LIST_LIMIT]),
+                    "at_risk": _task_rows(at_risk[:LIST_LIMIT]),
+                }
+            )
+    if not sections:
+        return None
+    return {"sections": sections}
+
+
+def _weekly_context(person: Person, today: date) -> dict | None:
+    memberships = Membership.objects.filter(
+        person=person, role=Role.KPU_STAFF, is_active=True, agency__kind=AgencyKind.KPU
+    ).select_related("agency__region")
+    codes = {m.agency.region_id for m in memberships}
+    if not codes:
+        return None
+    tasks = ReadinessTask.objects.filter(subtree_q(codes))
+    counts = tasks.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+        at_risk=Count("pk", filter=Q(status=TaskStatus.AT_RISK)),
+        blocked=Count("pk", filter=Q(status=TaskStatus.BLOCKED)),
+        overdue=Count("pk", filter=Q(due_on__lt=today) & ~Q(status=TaskStatus.DONE)),
+        due_this_week=Count(
+            "pk",
+            filter=Q(due_on__gte=today, due_on__lt=today + timedelta(days=7))
+            & ~Q(status=TaskStatus.DONE),
+        ),
+    )
+    if counts["total"] == counts["done"]:
+        return None
+    overdue = (
+        tasks.filter(due_on__lt=today)
+        .exclude(status=TaskStatus.DONE)
+        .select_related("agency", "region")
+        .order_by("due_on")[:LIST_LIMIT]
+    )
+    return {
+        "counts": counts,
+        "regions": sorted(m.agency.region.name for m in memberships),
+        "overdue": _task_rows(overdue),
+        "week": date_format(today, "j F Y"),
+    }
+
+
+def digest_parts(delivery: Delivery) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of a digest (in the active language)."""
+    context = digest_context(delivery) or {}
+    context.update(
+        {
+            "person": delivery.person,
+            "kind": delivery.kind,
+            "url": settings.SITE_URL + reverse("coordination:staff_home"),
+            "profile_url": settings.SITE_URL + reverse("coordination:profile"),
+            "language": translation.get_language(),
+        }
+    )
+    if delivery.kind == DeliveryKind.DIGEST_DAILY:
+        subject = _("Ringkasan harian tugas kesiapan: %(n)d perlu perhatian") % {
+            "n": sum(s["overdue_count"] + s["at_risk_count"] for s in context.get("sections", []))
+        }
+    else:
+        subject = _("Ringkasan mingguan kesiapan, %(week)s") % {"week": context.get("week", "")}
+    text = render_to_string("coordination/mail/digest.txt", context)
+    html = render_to_string("coordination/mail/digest.html", context)
+    return subject, text, html
