@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordination', '0002_meetings_readiness'),
+        ('coordination', '0003_notifications'),
     ]
 
     operations = [
