@@ -3,6 +3,7 @@ and an SMTP server on loopback (aiosmtpd). Bounded: at most `deliveries` message
 for them ends after a fixed timeout.
 """
 
+import logging
 import os
 import re
 import signal
@@ -13,12 +14,14 @@ import threading
 import time
 import uuid
 from collections import Counter
+from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from benchmarks.runner.pipeline import PipelineResult
 
@@ -62,7 +65,10 @@ def _queue_deliveries(deliveries: int) -> tuple[list[int], set[tuple[str, int]]]
     from coordination.models import Delivery, Meeting, MeetingInvitee, Person
     from coordination.services import notifications, notifications_reminders
 
-    meetings = Meeting.objects.filter(status=MeetingStatus.SCHEDULED).order_by("starts_at", "id")
+    # Meetings that start well after the run, so every reminder is still due to go out.
+    meetings = Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now() + timedelta(hours=2)
+    ).order_by("starts_at", "id")
     chosen: list[tuple[Meeting, list[Person]]] = []
     total = 0
     for meeting in meetings.iterator(chunk_size=500):
@@ -90,6 +96,7 @@ def _queue_deliveries(deliveries: int) -> tuple[list[int], set[tuple[str, int]]]
 
 
 def run_pipeline(*, deliveries: int, log) -> PipelineResult:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection
     import redis
 
     from coordination.models import Delivery
@@ -115,7 +122,7 @@ def run_pipeline(*, deliveries: int, log) -> PipelineResult:
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     command = [
         sys.executable, "-m", "celery", "-A", "pilkada", "worker", "--pool=prefork",
-        f"--concurrency={os.cpu_count() or 2}", "--loglevel=WARNING", "--without-gossip",
+        f"--concurrency={os.cpu_count() or 2}", "--loglevel=INFO", "--without-gossip",
         "--without-mingle", "--without-heartbeat", "-n", f"bench-{uuid.uuid4().hex[:8]}@%h",
     ]  # fmt: skip
     with log_path.open("wb") as out:
@@ -123,6 +130,14 @@ def run_pipeline(*, deliveries: int, log) -> PipelineResult:
             command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+    # The clock starts when the worker is ready, not while it boots.
+    ready_by = time.monotonic() + 60
+    while " ready." not in log_path.read_text(errors="replace"):
+        if worker.poll() is not None or time.monotonic() > ready_by:
+            os.killpg(worker.pid, signal.SIGKILL)
+            smtp.stop()
+            raise RuntimeError(f"the worker did not start; see {log_path}")
+        time.sleep(0.2)
     previous_eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
