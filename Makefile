@@ -58,5 +58,19 @@ messages: install
 	msgen -o locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
+# Benchmarks at national scale (docs/benchmarks.md); never part of `make test`. Needs a dedicated
+# PostgreSQL database and Redis db, and wrk (apt-get install wrk), for example:
+#   createdb -h 127.0.0.1 -U postgres pilkada_bench
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/pilkada_bench REDIS_URL=redis://127.0.0.1:6379/6 make bench
+# The dataset is generated once per scale (minutes at 1.0) and reused; BENCH_ARGS go to bench_run.
+BENCH_SCALE ?= 1.0
+BENCH_ARGS ?=
+bench: install
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to a dedicated PostgreSQL database."; exit 1; }
+	@command -v wrk >/dev/null || { echo "wrk is needed for the throughput part: apt-get install wrk"; exit 1; }
+	DEBUG=false $(PY) manage.py migrate --noinput -v0
+	DEBUG=false $(PY) manage.py bench_data --scale $(BENCH_SCALE) --reuse
+	DEBUG=false $(PY) manage.py bench_run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache node_modules tests/artifacts

@@ -8,6 +8,8 @@ cached under the same key and dropped by the next change (a new counter makes a 
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
@@ -37,7 +39,7 @@ def publication_state() -> tuple[int, dt.datetime]:
     return state
 
 
-def _validators(request, scope: str) -> tuple[str, dt.datetime, str]:
+def _validators(request, scope: str) -> tuple[str, dt.datetime, str, bool]:
     cached = getattr(request, "_outreach_validators", None)
     if cached is not None:
         return cached
@@ -47,9 +49,18 @@ def _validators(request, scope: str) -> tuple[str, dt.datetime, str]:
     user = getattr(request, "user", None)
     # Logged-in people see their own header; their pages never share a key with anyone else's.
     who = request.user.pk if user is not None and user.is_authenticated else 0
-    raw = f"{scope}|{version}|{today}|{get_language()}|{who}|{request.get_full_path()}"
+    # changed_at too: a counter that restarts (a restored database) never meets an old key.
+    raw = (
+        f"{scope}|{version}|{changed_at.isoformat()}|{today}|{get_language()}|{who}|"
+        f"{request.get_full_path()}"
+    )
     key = hashlib.sha256(raw.encode()).hexdigest()[:40]
-    result = (key, max(changed_at, midnight).replace(microsecond=0), f"outreach:{scope}:{key}")
+    result = (
+        key,
+        max(changed_at, midnight).replace(microsecond=0),
+        f"outreach:{scope}:{key}",
+        version > 0,  # only a recorded publication makes a body safe to keep in the process
+    )
     request._outreach_validators = result
     return result
 
@@ -92,11 +103,46 @@ def public_resource(scope: str, *, feed: bool = False):
     return decorator
 
 
+# Bodies are immutable under their key (the key holds the publication version), so each process
+# may keep the most requested ones in memory and skip the shared-cache round trip, the largest
+# cost of a cached page after the page shell. Bounded by entries; the oldest go first.
+LOCAL_BODIES_MAX = 128
+_local_bodies: OrderedDict[str, bytes | str] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str):
+    with _local_lock:
+        body = _local_bodies.get(key)
+        if body is not None:
+            _local_bodies.move_to_end(key)
+        return body
+
+
+def _local_put(key: str, body) -> None:
+    with _local_lock:
+        _local_bodies[key] = body
+        _local_bodies.move_to_end(key)
+        while len(_local_bodies) > LOCAL_BODIES_MAX:
+            _local_bodies.popitem(last=False)
+
+
+def local_bodies_clear() -> None:
+    """Forget the bodies kept in this process (benchmarks measuring an empty cache)."""
+    with _local_lock:
+        _local_bodies.clear()
+
+
 def cached_body(request, scope: str, build: Callable[[], bytes | str]):
-    """The body for this request from the cache, built and stored on a miss."""
-    key = _validators(request, scope)[2]
+    """The body for this request from the process, then the shared cache; built on a miss."""
+    _etag, _modified, key, keep_locally = _validators(request, scope)
+    body = _local_get(key) if keep_locally else None
+    if body is not None:
+        return body
     body = cache.get(key)
     if body is None:
         body = build()
         cache.set(key, body, conf.get("OUTREACH_CACHE_SECONDS"))
+    if keep_locally:
+        _local_put(key, body)
     return body

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.enums import AudienceSegment, EventStatus, OutreachMethod
+from outreach.enums import PUBLIC_STATUSES, AudienceSegment, EventStatus, OutreachMethod
 
 
 class OutreachEvent(models.Model):
@@ -100,6 +100,20 @@ class OutreachEvent(models.Model):
             models.Index(fields=["method", "local_date"], name="outreach_method_date_idx"),
             models.Index(
                 fields=["regency_code", "is_face_to_face", "status"], name="outreach_coverage_idx"
+            ),
+            # The calendar's counts per day and first events of each day, answered from the index
+            # alone: a national month is 50k+ public events.
+            models.Index(
+                fields=["local_date", "starts_at", "id"],
+                condition=Q(status__in=PUBLIC_STATUSES),
+                name="outreach_public_day_idx",
+            ),
+            # The upcoming list: public events in start order, with the end to filter on.
+            models.Index(
+                fields=["starts_at", "id"],
+                include=["ends_at"],
+                condition=Q(status__in=PUBLIC_STATUSES),
+                name="outreach_public_start_idx",
             ),
         ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("tentang-data/", public.about_data, name="about_data"),
     path("healthz", public.healthz, name="healthz"),
+    path("robots.txt", public.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("allauth.urls")),
     path("koordinasi/", include("coordination.urls")),

@@ -191,6 +191,15 @@ class ReadinessTask(models.Model):
             models.Index(fields=["status", "due_on"], name="task_status_due_idx"),
             models.Index(fields=["election", "stage"], name="task_election_stage_idx"),
             models.Index(fields=["category", "due_on"], name="task_category_due_idx"),
+            # The dashboard and the overdue list aggregate a subtree (prefix match on the region
+            # code): covering the counted columns lets PostgreSQL answer from the index alone
+            # instead of visiting one heap page per task (national scale: 20k+ pages per province).
+            models.Index(
+                fields=["region"],
+                opclasses=["varchar_pattern_ops"],
+                include=["election", "category", "status", "due_on", "agency", "id"],
+                name="task_subtree_dashboard_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,9 +2,9 @@
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from coordination.health import broker_ok
@@ -18,6 +18,24 @@ def home(request):
 @require_GET
 def about_data(request):
     return render(request, "about_data.html")
+
+
+# Staff, account and admin pages are of no use to search engines; the public calendar is.
+ROBOTS_LINES = [
+    "User-agent: *",
+    "Disallow: /koordinasi/",
+    "Disallow: /akun/",
+    "Disallow: /admin/",
+    "Disallow: /sosialisasi/kelola/",
+    "Allow: /",
+]
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def robots_txt(request):
+    """Constant text; it touches neither the database nor the cache nor a template."""
+    return HttpResponse("\n".join(ROBOTS_LINES) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache

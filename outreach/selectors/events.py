@@ -13,6 +13,7 @@ from outreach import conf, permissions
 from outreach.enums import PUBLIC_STATUSES
 from outreach.models import OutreachEvent
 from outreach.selectors.filters import EventFilters, apply_filters
+from outreach.services.events import MAX_DURATION
 
 # What a line in a calendar needs: the region with its ancestors' names and the organiser.
 DISPLAY_RELATED = ("region__parent__parent", "organiser")
@@ -37,7 +38,11 @@ def upcoming_events(*, filters: EventFilters) -> QuerySet[OutreachEvent]:
     """The list (agenda) view: events that have not ended, or the chosen date range."""
     qs = apply_filters(public_events(), filters)
     if not filters.has_dates:
-        qs = qs.filter(ends_at__gte=timezone.now())
+        now = timezone.now()
+        # An event lasts at most MAX_DURATION, so whatever has not ended started after
+        # now - MAX_DURATION: the bound lets PostgreSQL walk outreach_public_start_idx in order
+        # from there instead of sorting every upcoming event of the country.
+        qs = qs.filter(ends_at__gte=now, starts_at__gte=now - MAX_DURATION)
     return qs.select_related(*DISPLAY_RELATED).order_by("starts_at", "id")
 
 
@@ -68,7 +73,9 @@ def calendar_days(
     counts = dict(
         qs.order_by().values("local_date").annotate(n=Count("id")).values_list("local_date", "n")
     )
-    ranked = (
+    # Rank the ids alone (an index-only scan of outreach_public_day_idx at national scale), then
+    # join the regions and organisers of the few events shown, not of every event of the month.
+    ranked_ids = (
         qs.annotate(
             rank=Window(
                 RowNumber(),
@@ -77,6 +84,14 @@ def calendar_days(
             )
         )
         .filter(rank__lte=per_day)
+        .values("pk")[
+            # Never more than this anyway; the limit tells the planner to look up each row by key
+            # instead of hashing the whole table.
+            : per_day * ((last - first).days + 1)
+        ]
+    )
+    ranked = (
+        OutreachEvent.objects.filter(pk__in=ranked_ids)
         .select_related(*DISPLAY_RELATED)
         .order_by("local_date", "starts_at", "id")
     )

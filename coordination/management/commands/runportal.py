@@ -48,9 +48,12 @@ class Command(BaseCommand):
                 f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
             ],
         }
+        # Links in mail must point at this server unless SITE_URL says otherwise.
+        env = {**os.environ}
+        env.setdefault("SITE_URL", f"http://{host}:{port}")
         processes = {}
         for name, command in commands.items():
-            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR)  # noqa: S603
+            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)  # noqa: S603
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nPortal Pilkada: http://{host}:{port}/  (Ctrl-C stops web, worker and beat)\n"

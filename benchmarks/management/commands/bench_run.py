@@ -1,0 +1,138 @@
+import json
+import signal
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from benchmarks.runner import report
+from benchmarks.runner.load import TRIVIAL_PATH, run_load
+from benchmarks.runner.pages import NotAvailable, Picks, measure_pages, url
+from benchmarks.runner.pipeline import measure_pipeline
+from benchmarks.runner.regions import measure_region_reload
+
+BENCH_DIR = Path(settings.VAR_DIR) / "bench"
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure the portal against the benchmark dataset (see `bench_data`): page times and "
+        "query counts in process, throughput under gunicorn + wrk on loopback, the reminder "
+        "pipeline, the national region load. Writes var/bench/report.md and report.json."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=30, help="warm runs per page")
+        parser.add_argument("--seconds", type=int, default=20, help="load duration per target")
+        parser.add_argument("--connections", type=int, default=32)
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+        parser.add_argument("--deliveries", type=int, default=10_000)
+        parser.add_argument("--skip-load", action="store_true")
+        parser.add_argument("--skip-pipeline", action="store_true")
+
+    def handle(self, *args, runs, seconds, connections, workers, deliveries, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "bench_run writes benchmark rows: never with PILKADA_ENV=production."
+            )
+        if settings.DEBUG:
+            raise CommandError("Run with DEBUG=false: debug mode keeps every query in memory.")
+        if connection.vendor != "postgresql":
+            raise CommandError("bench_run needs the PostgreSQL benchmark database (DATABASE_URL).")
+        if not 1 <= runs <= 1000 or not 1 <= seconds <= 120 or not 1 <= connections <= 256:
+            raise CommandError("runs 1-1000, seconds 1-120, connections 1-256.")
+        # A terminated run still stops the gunicorn it started (the cleanup is in `finally`).
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+        log = self.stdout.write
+        summary = BENCH_DIR / "data.json"
+        dataset = json.loads(summary.read_text()) if summary.exists() else {}
+
+        load_average = report._load_average()
+        log("Pages")
+        pages = measure_pages(runs=runs, log=lambda line: log("  " + line))
+
+        load = None
+        load_note = "Skipped (--skip-load)."
+        if not options["skip_load"]:
+            targets = self._load_targets()
+            load_note = (
+                f"{connections} connections for {seconds} s per target, {workers} sync gunicorn "
+                f"workers, wrk with 2 threads on the same {report.machine()['cores']}-core "
+                f"machine. Trivial view: `{TRIVIAL_PATH}` (full middleware stack, no database, "
+                f"no cache, no template), measured for {seconds} s right before each page; "
+                "the ratio compares the page with that run."
+            )
+            skipped = [label for label, path in targets if path is None]
+            if skipped:
+                load_note += " Not available on this branch: " + ", ".join(skipped) + "."
+            log("Throughput")
+            load = run_load(
+                pages=[(label, path) for label, path in targets if path is not None],
+                connections=connections,
+                seconds=seconds,
+                workers=workers,
+                log=lambda line: log("  " + line),
+            )
+
+        if options["skip_pipeline"]:
+            from benchmarks.runner.pipeline import PipelineResult
+
+            pipeline = PipelineResult(available=False, reason="skipped (--skip-pipeline)")
+        else:
+            log("Reminder pipeline")
+            pipeline = measure_pipeline(deliveries=deliveries, log=lambda line: log("  " + line))
+
+        log("Regions")
+        region_reload = measure_region_reload()
+        log(f"  reload of {region_reload[0]:,} regions: {region_reload[1]:.1f} s")
+
+        text = report.render(
+            dataset=dataset,
+            pages=pages,
+            load=load,
+            load_note=load_note,
+            pipeline=pipeline,
+            region_reload=region_reload,
+            runs=runs,
+            load_average=load_average,
+        )
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        (BENCH_DIR / "report.md").write_text(text)
+        (BENCH_DIR / "report.json").write_text(
+            json.dumps(
+                report.as_json(
+                    dataset=dataset,
+                    pages=pages,
+                    load=load or [],
+                    pipeline=pipeline,
+                    region_reload=list(region_reload),
+                ),
+                indent=2,
+                default=str,
+            )
+        )
+        log("")
+        log(text)
+        log(self.style.SUCCESS(f"Report written to {BENCH_DIR / 'report.md'}"))
+
+    def _load_targets(self) -> list[tuple[str, str | None]]:
+        """The public pages under load, or None where the page is not on this branch."""
+        picks = Picks()
+        targets: list[tuple[str, str | None]] = []
+        builders = [
+            ("Public calendar (list)", lambda: url("outreach:calendar")),
+            ("Event page", lambda: url("outreach:event_detail", picks.event.pk, picks.event.slug)),
+            (
+                "iCalendar feed of one kabupaten",
+                lambda: url("outreach:region_feed_ics", picks.busiest_regency),
+            ),
+            ("Home page (template, no database)", lambda: url("home")),
+        ]
+        for label, build in builders:
+            try:
+                targets.append((label, build()))
+            except NotAvailable:
+                targets.append((label, None))
+        return targets
