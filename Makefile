@@ -55,6 +55,7 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l id -l en --no-obsolete --no-location \
 	  --ignore=.venv --ignore=var --ignore=tests --ignore=staticfiles --ignore=node_modules
+	msgattrib --clear-fuzzy --empty -o locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/django.po
 	msgen -o locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 

@@ -186,3 +186,15 @@ def test_form_help_texts_follow_the_active_language():
     with translation.override("id"):
         assert str(document.help_text).startswith("PDF, gambar, atau berkas perkantoran (")
         assert str(evidence.help_text).startswith("Opsional. ")
+
+
+@pytest.mark.unit
+def test_times_use_the_language_convention():
+    from datetime import time
+
+    from django.utils import formats, translation
+
+    with translation.override("id"):
+        assert formats.time_format(time(9, 5), "TIME_FORMAT") == "09.05"
+    with translation.override("en"):
+        assert formats.time_format(time(9, 5), "TIME_FORMAT") == "09:05"

@@ -26,7 +26,8 @@ def in_zone(value, region):
     zone_name = region.timezone if hasattr(region, "timezone") else str(region)
     local = timezone.localtime(value, ZoneInfo(zone_name))
     abbreviation = RegionTimeZone(zone_name).name
-    return f"{formats.date_format(local, 'l, j F Y H.i')} {abbreviation}"
+    day = formats.date_format(local, "l, j F Y")
+    return f"{day}, {formats.time_format(local, 'TIME_FORMAT')} {abbreviation}"
 
 
 @register.filter
@@ -34,7 +35,7 @@ def time_in_zone(value, region):
     if value is None:
         return ""
     local = timezone.localtime(value, ZoneInfo(region.timezone))
-    return f"{formats.time_format(local, 'H.i')} {RegionTimeZone(region.timezone).name}"
+    return f"{formats.time_format(local, 'TIME_FORMAT')} {RegionTimeZone(region.timezone).name}"
 
 
 @register.filter

@@ -137,6 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Per-language time format (09.00 in Indonesian, 09:00 in English); templates use TIME_FORMAT.
+FORMAT_MODULE_PATH = ["pilkada.formats"]
 USE_I18N = True
 USE_TZ = True
 # Server default; each region carries its own zone (WIB, WITA, WIT) for display.

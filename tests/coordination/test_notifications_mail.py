@@ -29,7 +29,7 @@ def test_lead_time_words(minutes, text):
 @pytest.mark.parametrize(
     ("zone", "province", "expected"),
     [
-        ("Asia/Jakarta", "17", "Rabu, 20 November 2024, 9.00–11.00 WIB"),
+        ("Asia/Jakarta", "17", "Rabu, 20 November 2024, 09.00–11.00 WIB"),
         ("Asia/Makassar", "73", "Rabu, 20 November 2024, 10.00–12.00 WITA"),
         ("Asia/Jayapura", "91", "Rabu, 20 November 2024, 11.00–13.00 WIT"),
     ],
