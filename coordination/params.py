@@ -1,0 +1,14 @@
+"""Reading ids from query strings, where anything at all may arrive."""
+
+import re
+
+# ASCII digits only: str.isdigit() also accepts "²" or "١", which int() or the database refuse.
+# Eighteen digits stay inside a signed 64-bit key on every database.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def query_id(value: str | None) -> int | None:
+    """The id in a query parameter, or None for anything that is not a plain positive number."""
+    if value and _ID.fullmatch(value):
+        return int(value)
+    return None
