@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from coordination.enums import AgencyKind, DeliveryKind, DeliveryStatus, TaskStatus
 from coordination.models import Agency, Checklist, Delivery, ElectionStage, Region
-from coordination.services.meetings import meeting_document_add
+from coordination.services.meeting_records import meeting_document_add
 from coordination.services.readiness import task_status_update
 from tests import factories
 

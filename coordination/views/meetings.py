@@ -35,14 +35,16 @@ from coordination.selectors.meetings import (
 )
 from coordination.selectors.people import agencies_visible_to
 from coordination.selectors.readiness import active_election
-from coordination.services.meetings import (
+from coordination.services.meeting_records import (
     meeting_attendance_record,
-    meeting_cancel,
-    meeting_create,
     meeting_document_add,
     meeting_document_delete,
     meeting_minutes_record,
     meeting_respond,
+)
+from coordination.services.meetings import (
+    meeting_cancel,
+    meeting_create,
     meeting_series_create,
     meeting_update,
 )
