@@ -12,3 +12,9 @@ def query_id(value: str | None) -> int | None:
     if value and _ID.fullmatch(value):
         return int(value)
     return None
+
+
+def query_text(value: str | None, *, max_length: int = 100) -> str:
+    """Free text from a query parameter: trimmed, shortened, without NUL characters (which
+    PostgreSQL refuses in any text comparison, so one in a URL would otherwise be a 500)."""
+    return (value or "").replace("\x00", "").strip()[:max_length]

@@ -9,6 +9,7 @@ from coordination import permissions
 from coordination.csvio import csv_response
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory
 from coordination.models import ElectionStage, Region
+from coordination.params import query_text
 from coordination.selectors.readiness import (
     Cell,
     active_election,
@@ -24,7 +25,7 @@ from coordination.views.tasks import filters_from
 @kpu_staff_required
 @require_GET
 def dashboard_view(request):
-    code = request.GET.get("root", "").strip()
+    code = query_text(request.GET.get("root"), max_length=13)
     if not code and permissions.can_view_national_summary(request.user):
         return _national(request)
     roots = list(dashboard_scope_roots(user=request.user))

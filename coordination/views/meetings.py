@@ -24,6 +24,7 @@ from coordination.forms.meetings import (
     local_initial,
 )
 from coordination.models import MeetingDocument
+from coordination.params import query_text
 from coordination.selectors.meetings import (
     colleagues_for_delegation,
     invitable_people,
@@ -75,8 +76,8 @@ def meeting_list(request):
         user=request.user,
         when=when,
         kind=kind,
-        region=request.GET.get("region", "").strip(),
-        q=request.GET.get("q", "").strip(),
+        region=query_text(request.GET.get("region"), max_length=13),
+        q=query_text(request.GET.get("q")),
     )
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -87,7 +88,7 @@ def meeting_list(request):
             "when": when,
             "kind": kind,
             "kinds": MeetingKind.choices,
-            "q": request.GET.get("q", ""),
+            "q": query_text(request.GET.get("q")),
             "can_create": permissions.can_create_meeting(request.user),
         },
     )

@@ -15,7 +15,7 @@ from coordination.csvio import csv_response
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
 from coordination.forms.tasks import StampForm, StatusUpdateForm, TaskForm, TaskImportForm
 from coordination.models import ElectionStage, TaskUpdate
-from coordination.params import query_id
+from coordination.params import query_id, query_text
 from coordination.selectors.people import agencies_visible_to
 from coordination.selectors.readiness import (
     TaskFilters,
@@ -47,7 +47,7 @@ def filters_from(request) -> TaskFilters:
         return query_id(get.get(key))
 
     return TaskFilters(
-        region=get.get("region", "").strip()[:13],
+        region=query_text(get.get("region"), max_length=13),
         agency=as_int("agency"),
         agency_kind=get.get("agency_kind", "")
         if get.get("agency_kind") in AgencyKind.values
@@ -57,7 +57,7 @@ def filters_from(request) -> TaskFilters:
         stage=as_int("stage"),
         election=as_int("election"),
         overdue=get.get("overdue") == "1",
-        q=get.get("q", "").strip()[:100],
+        q=query_text(get.get("q")),
     )
 
 
