@@ -4,7 +4,6 @@ Bodies depend only on the events (no "generated at" stamp), so the same data giv
 bytes, the same ETag and a 304 for a client that already has them.
 """
 
-import csv
 import io
 import json
 from urllib.parse import urlsplit
@@ -14,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from coordination.csvio import SafeWriter
 from outreach import conf
 from outreach.display import absolute, event_path, place_text, region_chain
 from outreach.enums import AudienceSegment, EventStatus
@@ -127,21 +127,15 @@ CSV_FIELDS = [
 ]  # fmt: skip
 
 
-def spreadsheet_safe(value) -> str:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_body(events) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_FIELDS)
     for event in events:
         record = event_record(event)
         record["segments"] = ";".join(record["segments"])
         record["partners"] = ";".join(record["partners"])
         record["face_to_face"] = "1" if record["face_to_face"] else "0"
-        writer.writerow([spreadsheet_safe(record[f]) for f in CSV_FIELDS])
+        writer.writerow([record[f] for f in CSV_FIELDS])
     # A byte-order mark lets spreadsheet programs open the UTF-8 file with the right letters.
     return ("\ufeff" + out.getvalue()).encode()

@@ -22,13 +22,12 @@ from coordination.enums import (
     TaskStatus,
 )
 from coordination.models import Agency, Checklist, Meeting, Person, ReadinessTask, Region
-from coordination.services.meetings import (
+from coordination.services.meeting_records import (
     meeting_attendance_record,
-    meeting_create,
     meeting_minutes_record,
     meeting_respond,
-    meeting_series_create,
 )
+from coordination.services.meetings import meeting_create, meeting_series_create
 from coordination.services.readiness import (
     PILKADA_2024_VOTING_DAY,
     action_items_create,

@@ -5,7 +5,6 @@ the report lists each failing row with its reasons. The export uses the same col
 exported file can be corrected and imported again elsewhere.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import permissions
+from coordination.csvio import SafeWriter, decode_csv, read_rows
 from coordination.enums import TaskCategory, TaskPriority, TaskStatus
 from coordination.models import Agency, Election, Person, Region
 from coordination.services.readiness import task_create
@@ -36,6 +36,7 @@ COLUMNS = [
 ]
 REQUIRED = ["judul", "kategori", "wilayah", "lembaga", "tenggat"]
 MAX_ROWS = 5000
+MAX_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -63,39 +64,17 @@ def _choice(value: str, choices) -> str | None:
     return None
 
 
-def _read(content: bytes) -> list[dict[str, str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(_("Berkas harus CSV dengan penyandian UTF-8.")) from exc
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in headers]
-    if missing:
-        raise ValidationError(
-            _("Kolom wajib tidak ada: %(cols)s. Kolom yang dikenal: %(all)s.")
-            % {"cols": ", ".join(missing), "all": ", ".join(COLUMNS)}
-        )
-    rows = []
-    for raw in reader:
-        rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()})
-        if len(rows) > MAX_ROWS:
-            raise ValidationError(_("Paling banyak %(n)s baris per impor.") % {"n": MAX_ROWS})
-    if not rows:
-        raise ValidationError(_("Berkas tidak berisi baris tugas."))
-    return rows
+def _read(content: bytes | str) -> list[tuple[int, dict[str, str]]]:
+    text = content if isinstance(content, str) else decode_csv(content, max_bytes=MAX_BYTES)
+    return read_rows(text, required=REQUIRED, known=COLUMNS, max_rows=MAX_ROWS)
 
 
-def tasks_import_csv(*, actor: Person, election: Election, content: bytes) -> ImportReport:
+def tasks_import_csv(*, actor: Person, election: Election, content: bytes | str) -> ImportReport:
     """Validate every row, then create all tasks in one transaction, or none of them."""
     if not permissions.can_create_task(actor):
         raise PermissionDenied(_("Hanya staf KPU yang dapat mengimpor tugas."))
-    rows = _read(content)
+    numbered = _read(content)
+    rows = [row for _line, row in numbered]
     regions = Region.objects.in_bulk({r.get("wilayah", "") for r in rows})
     stages = {s.name.lower(): s for s in election.stages.all()}
     agency_names = {r.get("lembaga", "").lower() for r in rows}
@@ -109,17 +88,17 @@ def tasks_import_csv(*, actor: Person, election: Election, content: bytes) -> Im
 
     report = ImportReport()
     prepared: list[dict] = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in numbered:
         messages, values = _check_row(row, actor, regions, stages, agencies)
         if messages:
             report.errors.append(RowError(line=line, messages=messages))
         else:
-            prepared.append(values)
+            prepared.append((line, values))
     if report.errors:
         return report
     try:
         with transaction.atomic():
-            for line, values in enumerate(prepared, start=2):
+            for line, values in prepared:
                 try:
                     task_create(actor=actor, election=election, **values)
                 except ValidationError as exc:
@@ -198,7 +177,7 @@ def _check_row(row, actor, regions, stages, agencies) -> tuple[list[str], dict]:
 
 def tasks_export_csv(*, tasks, out) -> None:
     """Write the tasks (an already filtered queryset) as CSV with the import's columns."""
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(["id", *COLUMNS, "terlambat"])
     today = timezone.localdate()
     for task in tasks.select_related("stage", "agency").iterator(chunk_size=2000):
@@ -222,5 +201,5 @@ def tasks_export_csv(*, tasks, out) -> None:
 
 def tasks_csv_template() -> str:
     out = io.StringIO()
-    csv.writer(out).writerow(COLUMNS)
+    SafeWriter(out).writerow(COLUMNS)
     return out.getvalue()

@@ -27,7 +27,7 @@ def in_zone(value, region):
     local = timezone.localtime(value, ZoneInfo(zone_name))
     abbreviation = RegionTimeZone(zone_name).name
     day = formats.date_format(local, "l, j F Y")
-    return f"{day}, {formats.time_format(local, 'TIME_FORMAT')} {abbreviation}"
+    return f"{day} {formats.time_format(local, 'TIME_FORMAT')} {abbreviation}"
 
 
 @register.filter

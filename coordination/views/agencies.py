@@ -13,6 +13,7 @@ from coordination import permissions
 from coordination.enums import AgencyKind, RegionLevel
 from coordination.forms.people import AgencyForm, InvitationForm
 from coordination.models import Agency, Region
+from coordination.params import query_text
 from coordination.selectors.people import (
     agencies_manageable_by,
     agencies_visible_to,
@@ -34,7 +35,7 @@ def agency_list(request):
     kind = request.GET.get("kind", "")
     if kind in AgencyKind.values:
         agencies = agencies.filter(kind=kind)
-    query = request.GET.get("q", "").strip()
+    query = query_text(request.GET.get("q"))
     if query:
         agencies = agencies.filter(name__icontains=query)
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))

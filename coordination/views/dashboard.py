@@ -1,15 +1,15 @@
 """The readiness dashboard: regions x categories, agency scorecards, overdue list, CSV export."""
 
-import csv
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from coordination import permissions
+from coordination.csvio import csv_response
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory
 from coordination.models import ElectionStage, Region
+from coordination.params import query_text
 from coordination.selectors.readiness import (
     Cell,
     active_election,
@@ -25,7 +25,7 @@ from coordination.views.tasks import filters_from
 @kpu_staff_required
 @require_GET
 def dashboard_view(request):
-    code = request.GET.get("root", "").strip()
+    code = query_text(request.GET.get("root"), max_length=13)
     if not code and permissions.can_view_national_summary(request.user):
         return _national(request)
     roots = list(dashboard_scope_roots(user=request.user))
@@ -104,12 +104,7 @@ def _stages(election):
 
 
 def _national_csv(rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="dasbor-kesiapan-nasional-{timezone.localdate().isoformat()}.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response, writer = csv_response(f"dasbor-kesiapan-nasional-{timezone.localdate().isoformat()}")
     writer.writerow(["kode", "provinsi", "selesai", "total", "berisiko", "terhambat", "terlambat"])
     for row in rows:
         cell = row.cell
@@ -120,13 +115,9 @@ def _national_csv(rows) -> HttpResponse:
 
 
 def _csv(data) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="dasbor-kesiapan-{data.root.code}-'
-        f'{timezone.localdate().isoformat()}.csv"'
+    response, writer = csv_response(
+        f"dasbor-kesiapan-{data.root.code}-{timezone.localdate().isoformat()}"
     )
-    response.write("\ufeff")
-    writer = csv.writer(response)
     writer.writerow(
         ["kode", "wilayah", "kategori", "selesai", "total", "berisiko", "terhambat", "terlambat"]
     )

@@ -24,6 +24,7 @@ from coordination.forms.meetings import (
     local_initial,
 )
 from coordination.models import MeetingDocument
+from coordination.params import query_text
 from coordination.selectors.meetings import (
     colleagues_for_delegation,
     invitable_people,
@@ -35,14 +36,16 @@ from coordination.selectors.meetings import (
 )
 from coordination.selectors.people import agencies_visible_to
 from coordination.selectors.readiness import active_election
-from coordination.services.meetings import (
+from coordination.services.meeting_records import (
     meeting_attendance_record,
-    meeting_cancel,
-    meeting_create,
     meeting_document_add,
     meeting_document_delete,
     meeting_minutes_record,
     meeting_respond,
+)
+from coordination.services.meetings import (
+    meeting_cancel,
+    meeting_create,
     meeting_series_create,
     meeting_update,
 )
@@ -73,8 +76,8 @@ def meeting_list(request):
         user=request.user,
         when=when,
         kind=kind,
-        region=request.GET.get("region", "").strip(),
-        q=request.GET.get("q", "").strip(),
+        region=query_text(request.GET.get("region"), max_length=13),
+        q=query_text(request.GET.get("q")),
     )
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -85,7 +88,7 @@ def meeting_list(request):
             "when": when,
             "kind": kind,
             "kinds": MeetingKind.choices,
-            "q": request.GET.get("q", ""),
+            "q": query_text(request.GET.get("q")),
             "can_create": permissions.can_create_meeting(request.user),
         },
     )

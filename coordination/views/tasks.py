@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coordination import permissions
+from coordination.csvio import csv_response
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
 from coordination.forms.tasks import StampForm, StatusUpdateForm, TaskForm, TaskImportForm
 from coordination.models import ElectionStage, TaskUpdate
+from coordination.params import query_id, query_text
 from coordination.selectors.people import agencies_visible_to
 from coordination.selectors.readiness import (
     TaskFilters,
@@ -42,11 +44,10 @@ def filters_from(request) -> TaskFilters:
     get = request.GET
 
     def as_int(key):
-        value = get.get(key, "")
-        return int(value) if value.isdigit() else None
+        return query_id(get.get(key))
 
     return TaskFilters(
-        region=get.get("region", "").strip()[:13],
+        region=query_text(get.get("region"), max_length=13),
         agency=as_int("agency"),
         agency_kind=get.get("agency_kind", "")
         if get.get("agency_kind") in AgencyKind.values
@@ -56,7 +57,7 @@ def filters_from(request) -> TaskFilters:
         stage=as_int("stage"),
         election=as_int("election"),
         overdue=get.get("overdue") == "1",
-        q=get.get("q", "").strip()[:100],
+        q=query_text(get.get("q")),
     )
 
 
@@ -98,11 +99,7 @@ def task_list(request):
 
 
 def _csv_response(tasks, name: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{timezone.localdate().isoformat()}.csv"'
-    )
-    response.write("\ufeff")  # spreadsheet programs read the file as UTF-8
+    response, _writer = csv_response(f"{name}-{timezone.localdate().isoformat()}")
     tasks_export_csv(tasks=tasks, out=response)
     return response
 
@@ -277,10 +274,11 @@ def task_import_view(request):
     )
     report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
             report = tasks_import_csv(
-                actor=request.user, election=form.cleaned_data["election"], content=upload.read()
+                actor=request.user,
+                election=form.cleaned_data["election"],
+                content=form.cleaned_data["file"],
             )
         except ValidationError as exc:
             form.add_error("file", exc)
@@ -300,8 +298,8 @@ def task_import_view(request):
 @require_http_methods(["GET", "POST"])
 def checklist_stamp_view(request):
     regions = _scope_regions(request.user).filter(level=RegionLevel.REGENCY)
-    chosen = request.GET.get("checklist", "")
-    initial = {"checklist": int(chosen)} if chosen.isdigit() else {}
+    chosen = query_id(request.GET.get("checklist"))
+    initial = {"checklist": chosen} if chosen is not None else {}
     form = StampForm(request.POST or None, regions=regions, initial=initial)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coordination.csvio import decode_upload
 from coordination.enums import RegionLevel
 from coordination.models import Agency, Region
 from outreach import permissions
@@ -325,11 +326,5 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 1024 * 1024:
-            raise forms.ValidationError(_("Berkas lebih dari 1 MB."))
-        raw = upload.read()
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(_("Berkas bukan teks UTF-8.")) from exc
+        """The file's text: too large, empty, binary or non-UTF-8 files are refused here."""
+        return decode_upload(self.cleaned_data["file"], max_bytes=1024 * 1024)

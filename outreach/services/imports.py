@@ -1,8 +1,6 @@
 """CSV import of outreach events: every row is checked first; nothing is saved unless all pass."""
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -11,7 +9,9 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from coordination.csvio import read_rows
 from coordination.models import Agency, Person, Region
+from coordination.params import query_id
 from outreach import permissions
 from outreach.enums import AudienceSegment, EventStatus, OutreachMethod
 from outreach.services.events import event_create
@@ -91,7 +91,7 @@ def _agency_index(names: set[str]) -> dict[str, list[Agency]]:
     agencies = Agency.objects.filter(is_active=True).annotate(
         lname=Lower("name"), lshort=Lower("short_name")
     )
-    ids = {n for n in names if n.isdigit()}
+    ids = {int(n) for n in names if query_id(n) is not None}
     lowered = {n.lower() for n in names}
     for agency in (
         agencies.filter(lname__in=lowered)
@@ -113,31 +113,11 @@ def events_import_csv(*, actor: Person | None, text: str) -> ImportResult:
     """
     result = ImportResult()
     try:
-        sample = text[:4096]
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = sorted(REQUIRED_COLUMNS - set(header))
-    if missing:
-        result.errors.append(RowError(1, "", _("Kolom wajib tidak ada: %s") % ", ".join(missing)))
+        rows = read_rows(text, required=sorted(REQUIRED_COLUMNS), known=COLUMNS, max_rows=MAX_ROWS)
+    except ValidationError as exc:
+        result.errors.append(RowError(1, "", exc.messages[0]))
         return result
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if reader.line_num > MAX_ROWS + 1:
-            result.errors.append(
-                RowError(reader.line_num, "", _("Paling banyak %d baris.") % MAX_ROWS)
-            )
-            return result
-        clean = {k: (v or "").strip() for k, v in row.items() if k}
-        if any(clean.values()):
-            rows.append((reader.line_num, clean))
     result.rows = len(rows)
-    if not rows:
-        result.errors.append(RowError(1, "", _("Berkas tidak berisi baris kegiatan.")))
-        return result
 
     regions = {
         r.code: r for r in Region.objects.filter(code__in={r["kode_wilayah"] for _l, r in rows})

@@ -1,18 +1,16 @@
 """Coverage reports for KPU staff: a province overview and one page per kabupaten/kota."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from coordination.csvio import csv_response
 from coordination.enums import RegionLevel
 from coordination.models import Region
 from coordination.views.decorators import kpu_staff_required
 from outreach import permissions
-from outreach.feeds import spreadsheet_safe
 from outreach.forms.calendar import CalendarFilterForm
 from outreach.selectors.coverage import province_coverage, regency_coverage
 
@@ -23,13 +21,10 @@ def _dates(request):
 
 
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response, writer = csv_response(filename)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([spreadsheet_safe(v) for v in row])
+        writer.writerow(row)
     return response
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coordination.enums import TaskStatus
 from coordination.models import MeetingDocument, TaskUpdate
-from coordination.services.meetings import meeting_document_add, meeting_document_delete
+from coordination.services.meeting_records import meeting_document_add, meeting_document_delete
 from coordination.services.readiness import task_status_update
 from tests import factories
 

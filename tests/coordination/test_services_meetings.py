@@ -11,14 +11,16 @@ from coordination.enums import RSVP, MeetingKind, MeetingStatus, SeriesFrequency
 from coordination.models import Meeting, MeetingInvitee, MeetingReminder, ReminderDefault
 from coordination.selectors.meetings import meeting_recipient_ids, meeting_recipients
 from coordination.services import meeting_notifications
-from coordination.services.meetings import (
+from coordination.services.meeting_records import (
     meeting_attendance_record,
-    meeting_cancel,
-    meeting_create,
     meeting_document_add,
-    meeting_invitee_add,
     meeting_minutes_record,
     meeting_respond,
+)
+from coordination.services.meetings import (
+    meeting_cancel,
+    meeting_create,
+    meeting_invitee_add,
     meeting_series_create,
     meeting_update,
     series_dates,

@@ -204,3 +204,26 @@ def test_logout_is_a_post(client, province_staff):
     client.force_login(province_staff)
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_agency_invitation_expiry_shown_in_the_agency_zone(client, db):
+    """An agency in a WITA province reads the expiry in WITA, not in the server's WIB."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from tests import factories
+
+    province = factories.region_tree("73", regencies=1, districts=1, villages=1,
+                                     timezone_name="Asia/Makassar")  # fmt: skip
+    staff = factories.kpu_staff(province)
+    agency = AgencyFactory(kind=AgencyKind.BAWASLU, region=province)
+    invitation, _ = invitation_create(
+        actor=staff, email="baru@uji.test", full_name="Baru", agency=agency, role=Role.LIAISON
+    )
+    invitation.expires_at = dt.datetime(2030, 1, 2, 16, 30, tzinfo=dt.UTC)
+    invitation.save(update_fields=["expires_at"])
+    client.force_login(staff)
+    response = client.get(reverse("coordination:agency_detail", args=[agency.pk]))
+    local = invitation.expires_at.astimezone(ZoneInfo("Asia/Makassar"))
+    assert local.hour == 0
+    assert "Kamis, 3 Januari 2030 00.30 WITA" in response.content.decode()

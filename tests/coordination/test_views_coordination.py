@@ -13,7 +13,7 @@ from coordination.models import (
     ReminderDefault,
     TaskUpdate,
 )
-from coordination.services.meetings import meeting_document_add
+from coordination.services.meeting_records import meeting_document_add
 from tests import factories
 
 pytestmark = pytest.mark.integration
