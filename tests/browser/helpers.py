@@ -188,13 +188,23 @@ def _url(event: dict) -> str:
 
 
 def either(indonesian: str, english: str) -> re.Pattern:
-    """An accessible name in Indonesian (the source language) or its English translation.
+    """An accessible name in Indonesian (the source language) or in English.
 
-    The same journey runs in both languages; until a string is translated the English page shows
-    the Indonesian source, so both are accepted: whole words, case-insensitive, ignoring a label's
+    The same journey runs in both languages. Besides the English alternatives given, the English
+    catalogue's own translation of each Indonesian alternative is accepted, so a test follows the
+    translations instead of guessing them. Whole words, case-insensitive, ignoring a label's
     trailing colon or required-field star.
     """
-    return re.compile(f"^\\s*(?:{indonesian}|{english})[\\s:*]*$", re.IGNORECASE)
+    from django.utils import translation
+
+    alternatives = [indonesian, english]
+    with translation.override("en"):
+        for source in indonesian.split("|"):
+            msgid = re.sub(r"\\(.)", r"\1", source)
+            translated = translation.gettext(msgid)
+            if translated != msgid:
+                alternatives.append(re.escape(translated))
+    return re.compile(f"^\\s*(?:{'|'.join(alternatives)})[\\s:*]*$", re.IGNORECASE)
 
 
 def login(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:

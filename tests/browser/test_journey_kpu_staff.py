@@ -87,7 +87,7 @@ def test_kpu_staff_plans_and_publishes(browse, staff_world, language):
     )
     form.get_by_label(either("Mulai", "Start|Starts")).fill(f"{day:%Y-%m-%d}T09:00")
     form.get_by_label(either("Selesai", "End|Ends")).fill(f"{day:%Y-%m-%d}T11:30")
-    form.get_by_label(either(r"Tempat \(alamat\)", r"Place \(address\)|Venue")).fill(
+    form.get_by_label(either(r"Tempat \(alamat\)", r"Venue \(address\)|Place \(address\)|Venue")).fill(
         "Ruang rapat Polda Bengkulu, Jl. Adam Malik"
     )
     form.get_by_label(either("Lembaga diundang", "Invited agencies")).select_option(
