@@ -279,11 +279,16 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
     ]
 
 
-def measure_pages(*, runs: int, log: Callable[[str], None]) -> list[PageResult]:
+def measure_pages(
+    *, runs: int, log: Callable[[str], None], only: set[str] = frozenset()
+) -> list[PageResult]:
+    """Every page, or the pages named in `only` (their keys) and the trivial view."""
     picks = Picks()
     empty_caches()
     results = []
     for key, label, url_name, build in page_requests(picks):
+        if only and key not in only | {"trivial"}:
+            continue
         result = PageResult(key=key, label=label, url_name=url_name)
         results.append(result)
         try:

@@ -208,8 +208,12 @@ def login(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def switch_to_english(page: Page) -> None:
-    """Use the language switch in the header, as a visitor would."""
-    page.get_by_role("button", name="English").click()
+    """Use the language switch in the header, as a visitor would (a link for anonymous
+    visitors, a button once logged in)."""
+    header = page.locator("header")
+    header.get_by_role("link", name="English").or_(
+        header.get_by_role("button", name="English")
+    ).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
