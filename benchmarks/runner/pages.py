@@ -39,6 +39,7 @@ class Request:
     method: str = "get"
     data: Callable[[int], dict] | None = None  # POST body for run number n
     expect: tuple[int, ...] = (200,)
+    prepare: Callable[[], None] | None = None  # run before each request, not timed
 
 
 @dataclass
@@ -192,6 +193,17 @@ def _status_update_body(run: int) -> dict:
     return {"status": TaskStatus.IN_PROGRESS, "progress": 45, "note": f"Benchmark {run}"}
 
 
+def _publish_elsewhere() -> None:
+    """What any publication does to the public caches: a new counter, so every feed's body is
+    rebuilt (the events' own cached entries stay)."""
+    from django.db import transaction
+
+    from outreach.services.publication import publication_bump
+
+    with transaction.atomic():
+        publication_bump()
+
+
 def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Request]]]:
     """(key, label, URL name, request builder) of every measured page."""
     today = date.today()
@@ -235,6 +247,12 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
             "iCalendar feed of one kabupaten",
             "outreach:region_feed_ics",
             lambda: Request(url("outreach:region_feed_ics", regency())),
+        ),
+        (
+            "region_feed_republished",
+            "iCalendar feed of one kabupaten, after a publication elsewhere",
+            "outreach:region_feed_ics",
+            lambda: Request(url("outreach:region_feed_ics", regency()), prepare=_publish_elsewhere),
         ),
         (
             "coverage_regency",
@@ -304,6 +322,8 @@ def measure_pages(
         send = getattr(client, request.method)
 
         def once(run: int, send=send, request=request) -> tuple[int, float]:
+            if request.prepare is not None:
+                request.prepare()
             started = time.perf_counter()
             if request.data is not None:
                 response = send(request.path, request.data(run))
