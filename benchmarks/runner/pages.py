@@ -321,33 +321,31 @@ def measure_pages(
             client.force_login(request.user)
         send = getattr(client, request.method)
 
-        def once(run: int, send=send, request=request) -> tuple[int, float]:
+        def once(run: int, send=send, request=request) -> tuple[float, int]:
+            """(ms, SQL queries) of one request; `prepare` is neither timed nor counted."""
             if request.prepare is not None:
                 request.prepare()
-            started = time.perf_counter()
-            if request.data is not None:
-                response = send(request.path, request.data(run))
-            else:
-                response = send(request.path)
-            elapsed = (time.perf_counter() - started) * 1000
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                if request.data is not None:
+                    response = send(request.path, request.data(run))
+                else:
+                    response = send(request.path)
+                elapsed = (time.perf_counter() - started) * 1000
             if response.status_code not in request.expect:
                 raise NotAvailable(f"answered {response.status_code} at {request.path}")
-            return response.status_code, elapsed
+            return elapsed, len(queries.captured_queries)
 
         try:
-            with CaptureQueriesContext(connection) as cold:
-                _, result.cold_ms = once(0)
-            result.cold_queries = len(cold.captured_queries)
+            result.cold_ms, result.cold_queries = once(0)
             for run in range(1, runs + 1):
-                result.samples.append(once(run)[1])
+                result.samples.append(once(run)[0])
             # The same request with an empty cache each time: what a filter combination or a
             # page nobody asked for since the last publication costs.
             for run in range(runs + 1, 2 * runs + 1):
                 empty_caches()
-                result.uncached_samples.append(once(run)[1])
-            with CaptureQueriesContext(connection) as warm:
-                once(2 * runs + 1)
-            result.warm_queries = len(warm.captured_queries)
+                result.uncached_samples.append(once(run)[0])
+            result.warm_queries = once(2 * runs + 1)[1]
         except NotAvailable as exc:
             result.available, result.reason = False, str(exc)
             log(f"{label}: failed ({exc})")
