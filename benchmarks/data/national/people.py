@@ -9,6 +9,7 @@ from benchmarks.data.national.constants import (
     STAGES,
     UNUSABLE_PASSWORD,
 )
+from benchmarks.data.national.regions import without_regency_prefix
 from coordination.enums import AgencyKind, Role
 from coordination.models import Agency, Election, ElectionStage, Membership, Person
 
@@ -23,7 +24,11 @@ class PeopleSteps:
             patterns = PROVINCE_AGENCIES if len(code) == 2 else REGENCY_AGENCIES
             name = regions.name[code]
             for kind, long_name, short_name in patterns:
-                values = {"name": name, "short": short_name(name), "code": code.replace(".", "")}
+                values = {
+                    "name": name,
+                    "short": without_regency_prefix(name),
+                    "code": code.replace(".", ""),
+                }
                 agencies.append(
                     Agency(
                         name=long_name.format(**values)[:200],

@@ -33,7 +33,7 @@ class Regions:
                 self.villages_of[code[:8]].append(code)
 
 
-def short_name(name: str) -> str:
+def without_regency_prefix(name: str) -> str:
     for prefix in ("Kabupaten ", "Kota ", "Kab. "):
         if name.startswith(prefix):
             return name[len(prefix) :]
