@@ -5,7 +5,7 @@ from django.urls import reverse
 from coordination import permissions
 
 # Paths a KPU staff member without an authenticator may still reach: to set one up, or to leave.
-_ALLOWED_PREFIXES = ("/akun/", "/static/", "/healthz", "/i18n/")
+_ALLOWED_PREFIXES = ("/akun/", "/static/", "/healthz", "/i18n/", "/bahasa/")
 
 
 class RequireStaffMFAMiddleware:

@@ -10,8 +10,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
-from icalendar import Calendar, Event
+from django.utils.translation import get_language
+from icalendar import Calendar, Event, Timezone
 
 from coordination.csvio import SafeWriter
 from outreach import conf
@@ -32,6 +34,12 @@ def segment_labels(event) -> list[str]:
 
 
 def ics_body(events, *, name: str, description: str = "") -> bytes:
+    """The feed: a calendar header, one VEVENT per event, the VTIMEZONE of each zone used.
+
+    Each VEVENT's text is cached on its own under (id, sequence, last change, language), so a
+    publication rebuilds only the events it changed, not the hundreds around them in the feed.
+    """
+    events = list(events)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -41,33 +49,71 @@ def ics_body(events, *, name: str, description: str = "") -> bytes:
     if description:
         cal.add("x-wr-caldesc", description)
     cal.add("x-published-ttl", "PT6H")
-    for event in events:
-        zone = ZoneInfo(event.region.timezone)
-        item = Event()
-        item.add("uid", uid_of(event))
-        item.add("dtstamp", event.updated_at.astimezone(ZoneInfo("UTC")))
-        item.add("created", event.created_at.astimezone(ZoneInfo("UTC")))
-        item.add("last-modified", event.updated_at.astimezone(ZoneInfo("UTC")))
-        item.add("sequence", event.sequence)
-        item.add("dtstart", timezone.localtime(event.starts_at, zone))
-        item.add("dtend", timezone.localtime(event.ends_at, zone))
-        item.add("summary", event.title)
-        url = absolute(event_path(event))
-        lines = [event.description] if event.description else []
-        lines.append(f"{event.get_method_display()} · {', '.join(segment_labels(event))}")
-        lines.append(event.organiser.name)
-        if event.online_url:
-            lines.append(event.online_url)
-        lines.append(url)
-        item.add("description", "\n\n".join(lines))
-        item.add("location", place_text(event))
-        item.add("url", url)
-        item.add("categories", [str(event.get_method_display())])
-        item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
-        item.add("transp", "TRANSPARENT")
-        cal.add_component(item)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    for zone in sorted({event.region.timezone for event in events}):
+        cal.add_component(Timezone.from_tzid(zone))
+    head = cal.to_ical()
+    closing = b"END:VCALENDAR\r\n"
+    return head[: -len(closing)] + b"".join(_vevents(events)) + closing
+
+
+def _vevent_key(event, language: str) -> str:
+    stamp = int(event.updated_at.timestamp() * 1_000_000)
+    return f"outreach:vevent:{event.pk}:{event.sequence}:{stamp}:{language}"
+
+
+def _vevents(events) -> list[bytes]:
+    language = get_language() or settings.LANGUAGE_CODE
+    keys = [_vevent_key(event, language) for event in events]
+    found = cache.get_many(keys) if keys else {}
+    labels: dict = {}  # method and segment labels, translated once per feed
+    missing = {}
+    texts = []
+    for key, event in zip(keys, events, strict=True):
+        text = found.get(key)
+        if text is None:
+            text = missing[key] = _vevent(event, labels).to_ical()
+        texts.append(text)
+    if missing:
+        cache.set_many(missing, conf.get("OUTREACH_CACHE_SECONDS"))
+    return texts
+
+
+def _label(labels: dict, kind: str, value: str, make) -> str:
+    key = (kind, value)
+    if key not in labels:
+        labels[key] = str(make())
+    return labels[key]
+
+
+def _vevent(event, labels: dict) -> Event:
+    zone = ZoneInfo(event.region.timezone)
+    method = _label(labels, "method", event.method, event.get_method_display)
+    segments = [
+        _label(labels, "segment", s, lambda s=s: AudienceSegment(s).label) for s in event.segments
+    ]
+    item = Event()
+    item.add("uid", uid_of(event))
+    item.add("dtstamp", event.updated_at.astimezone(ZoneInfo("UTC")))
+    item.add("created", event.created_at.astimezone(ZoneInfo("UTC")))
+    item.add("last-modified", event.updated_at.astimezone(ZoneInfo("UTC")))
+    item.add("sequence", event.sequence)
+    item.add("dtstart", timezone.localtime(event.starts_at, zone))
+    item.add("dtend", timezone.localtime(event.ends_at, zone))
+    item.add("summary", event.title)
+    url = absolute(event_path(event))
+    lines = [event.description] if event.description else []
+    lines.append(f"{method} · {', '.join(segments)}")
+    lines.append(event.organiser.name)
+    if event.online_url:
+        lines.append(event.online_url)
+    lines.append(url)
+    item.add("description", "\n\n".join(lines))
+    item.add("location", place_text(event))
+    item.add("url", url)
+    item.add("categories", [method])
+    item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    item.add("transp", "TRANSPARENT")
+    return item
 
 
 def event_record(event) -> dict:

@@ -4,6 +4,10 @@ Everything public is derived from the publication counter (PublicationState), th
 default views start "today") and the language. The ETag hashes those with the request's path and
 query, so a 304 costs no database query while the counter is in the cache; the rendered body is
 cached under the same key and dropped by the next change (a new counter makes a new key).
+
+Anonymous visitors see pages without any per-request state (no CSRF token, no name, no
+messages), so their whole response is kept under the same key and served without rendering;
+the middleware still adds the security, CSP and language headers to every response.
 """
 
 import datetime as dt
@@ -13,30 +17,17 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
 from outreach import conf
-from outreach.models import PublicationState
-from outreach.services.publication import CACHE_KEY
-
-EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-# A reader can race a writer and put the old counter back just after the writer dropped it; the
-# short lifetime bounds how long that stale copy can live.
-STATE_SECONDS = 60
-
-
-def publication_state() -> tuple[int, dt.datetime]:
-    state = cache.get(CACHE_KEY)
-    if state is None:
-        row = PublicationState.objects.filter(pk=1).values_list("version", "changed_at").first()
-        state = tuple(row) if row else (0, EPOCH)
-        cache.set(CACHE_KEY, state, STATE_SECONDS)
-    return state
+from outreach.selectors.publication import publication_state, publication_state_forget
 
 
 def _validators(request, scope: str) -> tuple[str, dt.datetime, str, bool]:
@@ -83,6 +74,11 @@ def public_resource(scope: str, *, feed: bool = False):
 
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            shared = not feed and _same_for_everyone(request)
+            if shared:
+                stored = _stored_response(request, scope)
+                if stored is not None:
+                    return stored
             response = conditional(request, *args, **kwargs)
             if response.status_code in (200, 304):
                 if feed:
@@ -96,6 +92,8 @@ def public_resource(scope: str, *, feed: bool = False):
                     response["Last-Modified"] = http_date(
                         _validators(request, scope)[1].timestamp()
                     )
+            if shared and response.status_code == 200:
+                _store_response(request, scope, response)
             return response
 
         return wrapped
@@ -128,9 +126,56 @@ def _local_put(key: str, body) -> None:
 
 
 def local_bodies_clear() -> None:
-    """Forget the bodies kept in this process (benchmarks measuring an empty cache)."""
+    """Forget the bodies and counter kept in this process (tests; benchmarks of an empty cache)."""
     with _local_lock:
         _local_bodies.clear()
+    publication_state_forget()
+
+
+def _same_for_everyone(request) -> bool:
+    """An anonymous GET with no message waiting: the page it gets is the same for everyone."""
+    if request.method != "GET":
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    # Counting does not consume the messages: the rendered page still shows them.
+    return len(get_messages(request)) == 0
+
+
+def _stored_response(request, scope: str) -> HttpResponse | None:
+    """The whole stored response (or a 304 built from it), without running the view."""
+    _etag, modified, key, keep_locally = _validators(request, scope)
+    key = f"{key}:response"
+    stored = _local_get(key) if keep_locally else None
+    if stored is None:
+        stored = cache.get(key)
+        if stored is None:
+            return None
+        if keep_locally:
+            _local_put(key, stored)
+    content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=int(modified.timestamp()),
+        response=response,
+    )
+
+
+def _store_response(request, scope: str, response) -> None:
+    # A page that asked for a CSRF token or set a cookie belongs to this visitor alone.
+    if response.streaming or response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return
+    _etag, _modified, key, keep_locally = _validators(request, scope)
+    key = f"{key}:response"
+    stored = (response.content, list(response.items()))
+    cache.set(key, stored, conf.get("OUTREACH_CACHE_SECONDS"))
+    if keep_locally:
+        _local_put(key, stored)
 
 
 def cached_body(request, scope: str, build: Callable[[], bytes | str]):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", public.healthz, name="healthz"),
     path("robots.txt", public.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("bahasa/<str:code>/", public.language_switch, name="language_switch"),
     path("akun/", include("allauth.urls")),
     path("koordinasi/", include("coordination.urls")),
     path("sosialisasi/", include("outreach.urls")),

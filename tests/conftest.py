@@ -60,9 +60,14 @@ def _clear_cache(settings):
     }
     from django.core.cache import cache
 
+    from outreach.http import local_bodies_clear
+
+    # Public pages keep bodies, whole responses and the publication counter in the process too.
     cache.clear()
+    local_bodies_clear()
     yield
     cache.clear()
+    local_bodies_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,7 @@ class Request:
     method: str = "get"
     data: Callable[[int], dict] | None = None  # POST body for run number n
     expect: tuple[int, ...] = (200,)
+    prepare: Callable[[], None] | None = None  # run before each request, not timed
 
 
 @dataclass
@@ -192,6 +193,17 @@ def _status_update_body(run: int) -> dict:
     return {"status": TaskStatus.IN_PROGRESS, "progress": 45, "note": f"Benchmark {run}"}
 
 
+def _publish_elsewhere() -> None:
+    """What any publication does to the public caches: a new counter, so every feed's body is
+    rebuilt (the events' own cached entries stay)."""
+    from django.db import transaction
+
+    from outreach.services.publication import publication_bump
+
+    with transaction.atomic():
+        publication_bump()
+
+
 def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Request]]]:
     """(key, label, URL name, request builder) of every measured page."""
     today = date.today()
@@ -237,6 +249,12 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
             lambda: Request(url("outreach:region_feed_ics", regency())),
         ),
         (
+            "region_feed_republished",
+            "iCalendar feed of one kabupaten, after a publication elsewhere",
+            "outreach:region_feed_ics",
+            lambda: Request(url("outreach:region_feed_ics", regency()), prepare=_publish_elsewhere),
+        ),
+        (
             "coverage_regency",
             "Coverage of one kabupaten (KPU staff)",
             "outreach:coverage_regency",
@@ -279,11 +297,16 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
     ]
 
 
-def measure_pages(*, runs: int, log: Callable[[str], None]) -> list[PageResult]:
+def measure_pages(
+    *, runs: int, log: Callable[[str], None], only: set[str] = frozenset()
+) -> list[PageResult]:
+    """Every page, or the pages named in `only` (their keys) and the trivial view."""
     picks = Picks()
     empty_caches()
     results = []
     for key, label, url_name, build in page_requests(picks):
+        if only and key not in only | {"trivial"}:
+            continue
         result = PageResult(key=key, label=label, url_name=url_name)
         results.append(result)
         try:
@@ -298,31 +321,31 @@ def measure_pages(*, runs: int, log: Callable[[str], None]) -> list[PageResult]:
             client.force_login(request.user)
         send = getattr(client, request.method)
 
-        def once(run: int, send=send, request=request) -> tuple[int, float]:
-            started = time.perf_counter()
-            if request.data is not None:
-                response = send(request.path, request.data(run))
-            else:
-                response = send(request.path)
-            elapsed = (time.perf_counter() - started) * 1000
+        def once(run: int, send=send, request=request) -> tuple[float, int]:
+            """(ms, SQL queries) of one request; `prepare` is neither timed nor counted."""
+            if request.prepare is not None:
+                request.prepare()
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                if request.data is not None:
+                    response = send(request.path, request.data(run))
+                else:
+                    response = send(request.path)
+                elapsed = (time.perf_counter() - started) * 1000
             if response.status_code not in request.expect:
                 raise NotAvailable(f"answered {response.status_code} at {request.path}")
-            return response.status_code, elapsed
+            return elapsed, len(queries.captured_queries)
 
         try:
-            with CaptureQueriesContext(connection) as cold:
-                _, result.cold_ms = once(0)
-            result.cold_queries = len(cold.captured_queries)
+            result.cold_ms, result.cold_queries = once(0)
             for run in range(1, runs + 1):
-                result.samples.append(once(run)[1])
+                result.samples.append(once(run)[0])
             # The same request with an empty cache each time: what a filter combination or a
             # page nobody asked for since the last publication costs.
             for run in range(runs + 1, 2 * runs + 1):
                 empty_caches()
-                result.uncached_samples.append(once(run)[1])
-            with CaptureQueriesContext(connection) as warm:
-                once(2 * runs + 1)
-            result.warm_queries = len(warm.captured_queries)
+                result.uncached_samples.append(once(run)[0])
+            result.warm_queries = once(2 * runs + 1)[1]
         except NotAvailable as exc:
             result.available, result.reason = False, str(exc)
             log(f"{label}: failed ({exc})")

@@ -74,7 +74,7 @@ def render(
     load: list[LoadResult] | None,
     load_note: str,
     pipeline: PipelineResult,
-    region_reload: tuple[int, float],
+    region_reload: tuple[int, float] | None,
     runs: int,
     load_average: str,
 ) -> str:
@@ -158,6 +158,9 @@ def render(
         )
     else:
         lines.append(f"Not available: {pipeline.reason}.")
+    if region_reload is None:
+        lines += ["", "## Regions", "", "Not measured in this run (--only).", ""]
+        return "\n".join(lines)
     rows, took = region_reload
     lines += [
         "",

@@ -4,9 +4,11 @@ Every aggregation runs in the database (one grouped query per table on the dashb
 number of queries stays the same from one regency to the whole country.
 """
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils import timezone
 from coordination import permissions
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
 from coordination.models import Election, ReadinessTask, Region, TaskUpdate
+from coordination.readiness_version import readiness_version
 
 
 @dataclass
@@ -310,14 +313,34 @@ class ProvinceRow:
     cell: Cell
 
 
+# Bounds how long a change that bypasses the task services (a region renamed, an agency's kind
+# changed) can take to show in the cached national summary.
+NATIONAL_SUMMARY_SECONDS = 600
+
+
 def national_summary(*, filters: TaskFilters, election: Election | None) -> list[ProvinceRow]:
     """One row per province with done/total, at-risk, blocked and overdue counts.
 
-    Two queries whatever the size: the provinces, and the tasks grouped by the first two
-    characters of their region code (the province, since codes are hierarchical).
+    Counting reads every task of the country, so the rows are cached under the readiness version
+    (raised by every task write), the day (overdue counts change at midnight) and the filters.
+    Uncached: two queries whatever the size, the provinces and the tasks grouped by the first two
+    characters of their region code (the province, since codes are hierarchical). Cached: none.
     """
     if election is not None and not filters.election:
         filters.election = election.pk
+    version = readiness_version()
+    if version is None:
+        return _national_rows(filters)
+    raw = f"{version}|{timezone.localdate()}|{sorted(asdict(filters).items())}"
+    key = "coordination:national-summary:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    rows = cache.get(key)
+    if rows is None:
+        rows = _national_rows(filters)
+        cache.set(key, rows, NATIONAL_SUMMARY_SECONDS)
+    return rows
+
+
+def _national_rows(filters: TaskFilters) -> list[ProvinceRow]:
     counts = {
         entry["province"]: entry
         for entry in apply_task_filters(ReadinessTask.objects.all(), filters)

@@ -24,6 +24,7 @@ from coordination.models import (
     Region,
     TaskUpdate,
 )
+from coordination.readiness_version import readiness_changed
 from coordination.services.files import upload_store_after_commit, upload_validate
 
 TASK_FIELDS = (
@@ -290,6 +291,8 @@ def checklist_stamp(
                 )
             )
     ReadinessTask.objects.bulk_create(new_tasks, batch_size=1000)
+    if new_tasks:
+        readiness_changed()  # bulk_create sends no post_save (see coordination.signals)
     result.created = len(new_tasks)
     return result
 

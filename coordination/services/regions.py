@@ -11,6 +11,7 @@ from django.db import transaction
 
 from coordination.enums import RegionLevel, RegionTimeZone
 from coordination.models import Region
+from coordination.readiness_version import readiness_changed
 
 REGION_DATA_DIR = Path(settings.BASE_DIR) / "data" / "regions"
 BATCH_SIZE = 5000
@@ -90,6 +91,8 @@ def regions_load(
                     batch = []
             count += _upsert(batch)
             setattr(result, filename, count)
+        # Province names and rows appear in the cached national readiness summary.
+        readiness_changed()
     if province_code is not None and result.provinces == 0:
         raise ValueError(f"No province with code {province_code!r} in the region data")
     return result

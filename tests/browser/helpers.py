@@ -217,10 +217,16 @@ def login(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     expect(page).to_have_url(re.compile(r"/koordinasi/$"))
 
 
+def switch_language(page: Page, name: str, code: str) -> None:
+    """Use the language switch in the header, as a visitor would (a link for anonymous
+    visitors, a button once logged in)."""
+    header = page.locator("header")
+    header.get_by_role("link", name=name).or_(header.get_by_role("button", name=name)).click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
 def switch_to_english(page: Page) -> None:
-    """Use the language switch in the header, as a visitor would."""
-    page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    switch_language(page, "English", "en")
 
 
 # What the focused element shows: its outline (or box-shadow) and the outline's contrast against

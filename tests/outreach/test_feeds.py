@@ -174,3 +174,43 @@ def test_feed_query_count_is_constant(client, many_events, django_assert_num_que
     many_events(n)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_feed_rebuilt_after_one_event_changes_keeps_the_others(client, bengkulu):
+    from django.core.cache import cache
+
+    from outreach.feeds import _vevent_key
+
+    first = factories.outreach_event("17.01.01.2001", when=at(2), title="Forum pertama")
+    second = factories.outreach_event("17.01.01.2002", when=at(4), title="Forum kedua")
+    url = reverse("outreach:region_feed_ics", args=["17.01"])
+    before = parse(client.get(url))
+    kept = cache.get(_vevent_key(second, "id"))
+    old_key = _vevent_key(first, "id")
+
+    event_update(actor=None, event=first, title="Forum pertama pindah", venue="Aula kecamatan")
+    second.refresh_from_db()
+
+    after = parse(client.get(url))
+    assert sorted(after) == ["Forum kedua", "Forum pertama pindah"]
+    assert "Aula kecamatan" in str(after["Forum pertama pindah"]["LOCATION"])
+    assert after["Forum pertama pindah"]["SEQUENCE"] == before["Forum pertama"]["SEQUENCE"] + 1
+    assert after["Forum kedua"].to_ical() == before["Forum kedua"].to_ical()
+    # The unchanged event came from its own cache entry, the changed one was built again.
+    assert kept is not None and cache.get(_vevent_key(second, "id")) == kept
+    first.refresh_from_db()
+    assert _vevent_key(first, "id") != old_key
+    assert b"Forum pertama pindah" in cache.get(_vevent_key(first, "id"))
+
+
+def test_feed_events_are_kept_per_language(client, event):
+    from django.core.cache import cache
+
+    from outreach.feeds import _vevent_key
+
+    client.get(reverse("outreach:feed_ics"))
+    client.cookies.load({"django_language": "en"})
+    client.get(reverse("outreach:feed_ics"))
+
+    assert cache.get(_vevent_key(event, "id")) is not None
+    assert cache.get(_vevent_key(event, "en")) is not None

@@ -31,8 +31,17 @@ class Command(BaseCommand):
         parser.add_argument("--deliveries", type=int, default=10_000)
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument("--skip-pipeline", action="store_true")
+        parser.add_argument(
+            "--only",
+            default="",
+            help=(
+                "comma-separated page keys (calendar_list, region_feed, dashboard_national, ...): "
+                "measure just those pages and load targets, skip the pipeline and the region reload"
+            ),
+        )
 
-    def handle(self, *args, runs, seconds, connections, workers, deliveries, **options):
+    def handle(self, *args, runs, seconds, connections, workers, deliveries, only, **options):
+        keys = {key.strip() for key in only.split(",") if key.strip()}
         if settings.PRODUCTION:
             raise CommandError(
                 "bench_run writes benchmark rows: never with PILKADA_ENV=production."
@@ -51,12 +60,12 @@ class Command(BaseCommand):
 
         load_average = report._load_average()
         log("Pages")
-        pages = measure_pages(runs=runs, log=lambda line: log("  " + line))
+        pages = measure_pages(runs=runs, log=lambda line: log("  " + line), only=keys)
 
         load = None
         load_note = "Skipped (--skip-load)."
         if not options["skip_load"]:
-            targets = self._load_targets()
+            targets = self._load_targets(only=keys)
             load_note = (
                 f"{connections} connections for {seconds} s per target, {workers} sync gunicorn "
                 f"workers, wrk with 2 threads on the same {report.machine()['cores']}-core "
@@ -76,17 +85,20 @@ class Command(BaseCommand):
                 log=lambda line: log("  " + line),
             )
 
-        if options["skip_pipeline"]:
+        if options["skip_pipeline"] or keys:
             from benchmarks.runner.pipeline import PipelineResult
 
-            pipeline = PipelineResult(available=False, reason="skipped (--skip-pipeline)")
+            why = "--only" if keys else "--skip-pipeline"
+            pipeline = PipelineResult(available=False, reason=f"skipped ({why})")
         else:
             log("Reminder pipeline")
             pipeline = measure_pipeline(deliveries=deliveries, log=lambda line: log("  " + line))
 
-        log("Regions")
-        region_reload = measure_region_reload()
-        log(f"  reload of {region_reload[0]:,} regions: {region_reload[1]:.1f} s")
+        region_reload = None
+        if not keys:
+            log("Regions")
+            region_reload = measure_region_reload()
+            log(f"  reload of {region_reload[0]:,} regions: {region_reload[1]:.1f} s")
 
         text = report.render(
             dataset=dataset,
@@ -107,7 +119,7 @@ class Command(BaseCommand):
                     pages=pages,
                     load=load or [],
                     pipeline=pipeline,
-                    region_reload=list(region_reload),
+                    region_reload=list(region_reload or ()),
                 ),
                 indent=2,
                 default=str,
@@ -117,20 +129,27 @@ class Command(BaseCommand):
         log(text)
         log(self.style.SUCCESS(f"Report written to {BENCH_DIR / 'report.md'}"))
 
-    def _load_targets(self) -> list[tuple[str, str | None]]:
+    def _load_targets(self, *, only: set[str]) -> list[tuple[str, str | None]]:
         """The public pages under load, or None where the page is not on this branch."""
         picks = Picks()
         targets: list[tuple[str, str | None]] = []
         builders = [
-            ("Public calendar (list)", lambda: url("outreach:calendar")),
-            ("Event page", lambda: url("outreach:event_detail", picks.event.pk, picks.event.slug)),
+            ("calendar_list", "Public calendar (list)", lambda: url("outreach:calendar")),
             (
+                "event_page",
+                "Event page",
+                lambda: url("outreach:event_detail", picks.event.pk, picks.event.slug),
+            ),
+            (
+                "region_feed",
                 "iCalendar feed of one kabupaten",
                 lambda: url("outreach:region_feed_ics", picks.busiest_regency),
             ),
-            ("Home page (template, no database)", lambda: url("home")),
+            ("home", "Home page (template, no database)", lambda: url("home")),
         ]
-        for label, build in builders:
+        for key, label, build in builders:
+            if only and key not in only:
+                continue
             try:
                 targets.append((label, build()))
             except NotAvailable:
