@@ -6,6 +6,7 @@ from coordination.views import (
     deliveries,
     elections,
     invitations,
+    meeting_documents,
     meetings,
     staff,
     tasks,
@@ -47,17 +48,17 @@ urlpatterns += [
     path("rapat/<int:pk>/notulen/", meetings.meeting_minutes_view, name="meeting_minutes"),
     path(
         "rapat/<int:pk>/lampiran/",
-        meetings.meeting_document_upload_view,
+        meeting_documents.meeting_document_upload_view,
         name="meeting_document_add",
     ),
     path(
         "rapat/<int:pk>/lampiran/<int:doc_pk>/",
-        meetings.meeting_document_download,
+        meeting_documents.meeting_document_download,
         name="meeting_document",
     ),
     path(
         "rapat/<int:pk>/lampiran/<int:doc_pk>/hapus/",
-        meetings.meeting_document_delete_view,
+        meeting_documents.meeting_document_delete_view,
         name="meeting_document_delete",
     ),
     path("tugas/", tasks.task_list, name="task_list"),

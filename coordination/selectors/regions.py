@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from coordination import permissions
 from coordination.enums import RegionLevel
 from coordination.models import Region
 
@@ -14,18 +15,14 @@ def region_subtree(*, code: str, level: int | None = None) -> QuerySet[Region]:
     return qs
 
 
-def regencies_of(*, province_code: str) -> QuerySet[Region]:
-    return Region.objects.filter(parent_id=province_code, level=RegionLevel.REGENCY).order_by(
-        "code"
-    )
-
-
-def children_of(*, code: str) -> QuerySet[Region]:
-    return Region.objects.filter(parent_id=code).order_by("name")
-
-
-def region_get(*, code: str) -> Region | None:
-    return Region.objects.filter(code=code).select_related("parent").first()
+def regions_manageable_by(*, user) -> QuerySet[Region]:
+    """Provinces and regencies the person manages: the regions an agency, meeting or task
+    may be placed in (villages and districts are reached through their regency)."""
+    access = permissions.access_for(user)
+    regions = Region.objects.filter(level__lte=RegionLevel.REGENCY).order_by("code")
+    if access.is_superuser:
+        return regions
+    return regions.filter(permissions.subtree_q(access.staff_region_codes, field="code"))
 
 
 def region_path(region: Region) -> list[Region]:

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from coordination import permissions
-from coordination.enums import AgencyKind, RegionLevel
+from coordination.enums import AgencyKind
 from coordination.forms.people import AgencyForm, InvitationForm
-from coordination.models import Agency, Region
+from coordination.models import Agency
 from coordination.params import query_text
 from coordination.selectors.people import (
     agencies_manageable_by,
@@ -20,6 +20,7 @@ from coordination.selectors.people import (
     agency_members,
     agency_pending_invitations,
 )
+from coordination.selectors.regions import regions_manageable_by
 from coordination.services.agencies import agency_create
 from coordination.services.invitations import invitation_create
 from coordination.views.decorators import kpu_staff_required, staff_area_required
@@ -72,19 +73,10 @@ def agency_detail(request, pk: int):
     )
 
 
-def _scope_regions(user):
-    """Provinces and regencies the person manages: the regions an agency may serve."""
-    access = permissions.access_for(user)
-    regions = Region.objects.filter(level__lte=RegionLevel.REGENCY).order_by("code")
-    if access.is_superuser:
-        return regions
-    return regions.filter(permissions.subtree_q(access.staff_region_codes, field="code"))
-
-
 @kpu_staff_required
 @require_http_methods(["GET", "POST"])
 def agency_create_view(request):
-    regions = _scope_regions(request.user)
+    regions = regions_manageable_by(user=request.user)
     form = AgencyForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:

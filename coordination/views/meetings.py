@@ -1,11 +1,13 @@
-"""Meeting pages: lists, scheduling, the meeting page (answers, attendance, minutes, documents)."""
+"""Meeting pages: lists, scheduling, the meeting page (answers, attendance, minutes).
+
+The documents attached to a meeting have their own module, `meeting_documents`."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,7 +25,6 @@ from coordination.forms.meetings import (
     RSVPForm,
     local_initial,
 )
-from coordination.models import MeetingDocument
 from coordination.params import query_text
 from coordination.selectors.meetings import (
     colleagues_for_delegation,
@@ -36,10 +37,9 @@ from coordination.selectors.meetings import (
 )
 from coordination.selectors.people import agencies_visible_to
 from coordination.selectors.readiness import active_election
+from coordination.selectors.regions import regions_manageable_by
 from coordination.services.meeting_records import (
     meeting_attendance_record,
-    meeting_document_add,
-    meeting_document_delete,
     meeting_minutes_record,
     meeting_respond,
 )
@@ -52,14 +52,14 @@ from coordination.services.meetings import (
 from coordination.services.notifications_mail import lead_time
 from coordination.services.notifications_reminders import default_reminder_minutes
 from coordination.services.readiness import action_items_create
-from coordination.views.agencies import _scope_regions
 from coordination.views.decorators import kpu_staff_required, staff_area_required
 from coordination.views.forms import apply_validation_error
 
 PAGE_SIZE = 30
 
 
-def _meeting_or_404(request, pk: int):
+def meeting_or_404(request, pk: int):
+    """404 for a meeting outside the person's view: an id says nothing to an outsider."""
     meeting = meeting_for_detail(pk=pk)
     if meeting is None or not permissions.can_view_meeting(request.user, meeting):
         raise Http404
@@ -105,7 +105,7 @@ def my_meeting_list(request):
 
 def _form_querysets(user) -> dict:
     return {
-        "regions": _scope_regions(user),
+        "regions": regions_manageable_by(user=user),
         "agencies": agencies_visible_to(user=user)
         .filter(is_active=True)
         .order_by("region_id", "name"),
@@ -165,7 +165,7 @@ def meeting_create_view(request):
 @kpu_staff_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit_view(request, pk: int):
-    meeting = _meeting_or_404(request, pk)
+    meeting = meeting_or_404(request, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
         raise PermissionDenied
     form = MeetingForm(
@@ -185,7 +185,7 @@ def meeting_edit_view(request, pk: int):
 @kpu_staff_required
 @require_http_methods(["GET", "POST"])
 def meeting_cancel_view(request, pk: int):
-    meeting = _meeting_or_404(request, pk)
+    meeting = meeting_or_404(request, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
         raise PermissionDenied
     form = CancelForm(request.POST or None)
@@ -203,11 +203,11 @@ def meeting_cancel_view(request, pk: int):
 @staff_area_required
 @require_http_methods(["GET"])
 def meeting_detail(request, pk: int):
-    meeting = _meeting_or_404(request, pk)
-    return render(request, "coordination/meetings/detail.html", _detail_context(request, meeting))
+    meeting = meeting_or_404(request, pk)
+    return render(request, "coordination/meetings/detail.html", detail_context(request, meeting))
 
 
-def _detail_context(request, meeting, **forms) -> dict:
+def detail_context(request, meeting, **forms) -> dict:
     user = request.user
     can_manage = permissions.can_manage_meeting(user, meeting)
     can_respond = permissions.can_respond_to_invitation(user, meeting)
@@ -252,7 +252,7 @@ def _detail_context(request, meeting, **forms) -> dict:
 @staff_area_required
 @require_POST
 def meeting_respond_view(request, pk: int):
-    meeting = _meeting_or_404(request, pk)
+    meeting = meeting_or_404(request, pk)
     if not permissions.can_respond_to_invitation(request.user, meeting):
         raise PermissionDenied
     form = RSVPForm(
@@ -274,13 +274,14 @@ def meeting_respond_view(request, pk: int):
     return render(
         request,
         "coordination/meetings/detail.html",
-        _detail_context(request, meeting, rsvp_form=form),
+        detail_context(request, meeting, rsvp_form=form),
         status=400,
     )
 
 
-def _manage_or_403(request, pk):
-    meeting = _meeting_or_404(request, pk)
+def managed_meeting_or_403(request, pk: int):
+    """Seen but not managed is a 403: the person knows the meeting exists, only not this action."""
+    meeting = meeting_or_404(request, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
         raise PermissionDenied
     return meeting
@@ -289,7 +290,7 @@ def _manage_or_403(request, pk):
 @kpu_staff_required
 @require_POST
 def meeting_attendance_view(request, pk: int):
-    meeting = _manage_or_403(request, pk)
+    meeting = managed_meeting_or_403(request, pk)
     rows = list(meeting_invitee_rows(meeting=meeting))
     form = AttendanceForm(request.POST, invitees=rows)
     if form.is_valid():
@@ -307,7 +308,7 @@ def meeting_attendance_view(request, pk: int):
     return render(
         request,
         "coordination/meetings/detail.html",
-        _detail_context(request, meeting, attendance_form=form),
+        detail_context(request, meeting, attendance_form=form),
         status=400,
     )
 
@@ -315,7 +316,7 @@ def meeting_attendance_view(request, pk: int):
 @kpu_staff_required
 @require_POST
 def meeting_minutes_view(request, pk: int):
-    meeting = _manage_or_403(request, pk)
+    meeting = managed_meeting_or_403(request, pk)
     form = MinutesForm(request.POST)
     formset = ActionItemFormSet(
         request.POST, prefix="actions", form_kwargs={"agencies": meeting.invited_agencies.all()}
@@ -345,74 +346,6 @@ def meeting_minutes_view(request, pk: int):
     return render(
         request,
         "coordination/meetings/detail.html",
-        _detail_context(request, meeting, minutes_form=form, actions_formset=formset),
+        detail_context(request, meeting, minutes_form=form, actions_formset=formset),
         status=400,
-    )
-
-
-@kpu_staff_required
-@require_POST
-def meeting_document_upload_view(request, pk: int):
-    meeting = _manage_or_403(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            meeting_document_add(
-                actor=request.user, meeting=meeting, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Lampiran tersimpan."))
-            return redirect("coordination:meeting_detail", pk=meeting.pk)
-    return render(
-        request,
-        "coordination/meetings/detail.html",
-        _detail_context(request, meeting, document_form=form),
-        status=400,
-    )
-
-
-@staff_area_required
-@require_http_methods(["GET"])
-def meeting_document_download(request, pk: int, doc_pk: int):
-    """Documents are private: only those who may see the meeting get them."""
-    document = get_object_or_404(
-        MeetingDocument.objects.select_related("meeting"), pk=doc_pk, meeting_id=pk
-    )
-    if not permissions.can_view_meeting_documents(request.user, document.meeting):
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@kpu_staff_required
-@require_http_methods(["GET", "POST"])
-def meeting_document_delete_view(request, pk: int, doc_pk: int):
-    """A confirmation page, then the deletion (POST only); the stored file goes after the commit."""
-    meeting = _meeting_or_404(request, pk)
-    document = get_object_or_404(MeetingDocument, pk=doc_pk, meeting_id=meeting.pk)
-    if not permissions.can_delete_meeting_document(request.user, meeting):
-        raise PermissionDenied
-    if request.method == "POST":
-        meeting_document_delete(actor=request.user, document=document)
-        messages.success(
-            request, _("Lampiran %(name)s dihapus.") % {"name": document.original_name}
-        )
-        return redirect("coordination:meeting_detail", pk=meeting.pk)
-    return render(
-        request,
-        "coordination/meetings/document_delete.html",
-        {"meeting": meeting, "document": document},
     )

@@ -25,6 +25,7 @@ from coordination.selectors.readiness import (
     tasks_filtered,
     updates_feed,
 )
+from coordination.selectors.regions import regions_manageable_by
 from coordination.services.readiness import (
     checklist_stamp,
     task_create,
@@ -32,7 +33,6 @@ from coordination.services.readiness import (
     task_update,
 )
 from coordination.services.task_csv import tasks_csv_template, tasks_export_csv, tasks_import_csv
-from coordination.views.agencies import _scope_regions
 from coordination.views.decorators import kpu_staff_required, staff_area_required
 from coordination.views.forms import apply_validation_error
 
@@ -209,7 +209,7 @@ def task_evidence_download(request, pk: int, update_pk: int):
 
 def _task_form_querysets(user) -> dict:
     access = permissions.access_for(user)
-    regions = _scope_regions(user)
+    regions = regions_manageable_by(user=user)
     if not access.is_superuser:
         # Tasks may sit in a district too, but the list stays short: province and regencies.
         regions = regions.filter(level__lte=RegionLevel.REGENCY)
@@ -297,7 +297,7 @@ def task_import_view(request):
 @kpu_staff_required
 @require_http_methods(["GET", "POST"])
 def checklist_stamp_view(request):
-    regions = _scope_regions(request.user).filter(level=RegionLevel.REGENCY)
+    regions = regions_manageable_by(user=request.user).filter(level=RegionLevel.REGENCY)
     chosen = query_id(request.GET.get("checklist"))
     initial = {"checklist": chosen} if chosen is not None else {}
     form = StampForm(request.POST or None, regions=regions, initial=initial)
