@@ -36,7 +36,7 @@ class Meeting(models.Model):
     """A coordination meeting. Times are stored in UTC and shown in the region's zone.
 
     `uid` and `sequence` are the iCalendar identity: the UID never changes, and every change that
-    invitees must see (time, place, link, cancellation) raises the sequence.
+    invitees must see (time, place, link, title, cancellation) raises the sequence.
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

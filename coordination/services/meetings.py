@@ -261,23 +261,16 @@ def meeting_update(
     )
     time_changed = "starts_at" in changed or "ends_at" in changed
     _validate(meeting=locked, actor=actor, invited_agencies=agencies, check_past=time_changed)
+    update_fields = [*changed, "updated_at"]
     if schedule_changed or "title" in changed:
         locked.sequence = F("sequence") + 1
-    locked.save()
+        update_fields.append("sequence")
+    locked.save(update_fields=update_fields)
     locked.refresh_from_db(fields=["sequence", "updated_at"])
     if invited_agencies is not None:
         locked.invited_agencies.set(agencies)
     if invited_agencies is not None or invited_people is not None:
-        if invited_people is None:
-            people = list(
-                Person.objects.filter(
-                    meeting_invites__meeting=locked,
-                    meeting_invites__agency__isnull=True,
-                    meeting_invites__delegated_by__isnull=True,
-                )
-            )
-        else:
-            people = list(invited_people)
+        people = _direct_people(locked) if invited_people is None else list(invited_people)
         _validate_people(people)
         _sync_invitees(locked, agencies, people)
     after_recipients = set(meeting_recipient_ids(meeting=locked))
@@ -299,13 +292,8 @@ def meeting_invitee_add(*, actor: Person | None, meeting: Meeting, person: Perso
     return meeting_update(actor=actor, meeting=meeting, invited_people=people)
 
 
-@transaction.atomic
-def meeting_invitee_remove(*, actor: Person | None, meeting: Meeting, person: Person) -> Meeting:
-    people = [p for p in _direct_people(meeting) if p.pk != person.pk]
-    return meeting_update(actor=actor, meeting=meeting, invited_people=people)
-
-
 def _direct_people(meeting: Meeting) -> list[Person]:
+    """People invited by name rather than through an agency (delegates excluded)."""
     return list(
         Person.objects.filter(
             meeting_invites__meeting=meeting,
