@@ -199,22 +199,22 @@ def task_evidence_download(request, pk: int, update_pk: int):
     entry = get_object_or_404(TaskUpdate.objects.select_related("task"), pk=update_pk, task_id=pk)
     if not entry.evidence_file or not permissions.can_view_task(request.user, entry.task):
         raise Http404
-    response = FileResponse(
-        entry.evidence_file.open("rb"), as_attachment=True, filename=entry.evidence_name
-    )
+    try:
+        handle = entry.evidence_file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the media volume): missing, not broken.
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=entry.evidence_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 def _task_form_querysets(user) -> dict:
-    access = permissions.access_for(user)
-    regions = regions_manageable_by(user=user)
-    if not access.is_superuser:
-        # Tasks may sit in a district too, but the list stays short: province and regencies.
-        regions = regions.filter(level__lte=RegionLevel.REGENCY)
+    # Tasks may sit in a district too (CSV import, checklist stamping), but the form's list
+    # stays short: province and regencies.
     return {
-        "regions": regions,
+        "regions": regions_manageable_by(user=user),
         "agencies": agencies_visible_to(user=user)
         .filter(is_active=True)
         .order_by("region_id", "name"),

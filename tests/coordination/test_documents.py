@@ -164,6 +164,23 @@ def test_download_of_missing_file_is_404_not_500(client, document, regency_staff
     assert client.get(url).status_code == 404
 
 
+def test_evidence_download_of_missing_file_is_404_not_500(
+    client, bawaslu_liaison, regency, bawaslu, django_capture_on_commit_callbacks
+):
+    task = factories.ReadinessTaskFactory(region=regency, agency=bawaslu)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = task_status_update(
+            actor=bawaslu_liaison,
+            task=task,
+            status=TaskStatus.IN_PROGRESS,
+            evidence_file=SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+        )
+    default_storage.delete(entry.evidence_file.name)
+    client.force_login(bawaslu_liaison)
+    url = reverse("coordination:task_evidence", args=[task.pk, entry.pk])
+    assert client.get(url).status_code == 404
+
+
 # --- the delete button ------------------------------------------------------------------------
 
 
