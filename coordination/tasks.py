@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from coordination.services import notifications, notifications_reminders
+from coordination.services import notifications, notifications_digests, notifications_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,4 @@ def recover_deliveries() -> dict:
 
 @shared_task(name="coordination.send_digests")
 def send_digests() -> dict:
-    from coordination.services import notifications_digests
-
     return notifications_digests.digests_send_due()
