@@ -17,9 +17,11 @@ from coordination import permissions
 from coordination.enums import RSVP, MeetingStatus
 from coordination.models import Meeting, MeetingDocument, MeetingInvitee, Membership, Person
 from coordination.selectors.meetings import meeting_recipient_ids
+from coordination.selectors.readiness import active_election
 from coordination.services import meeting_notifications
 from coordination.services.files import upload_store_after_commit, upload_validate
 from coordination.services.meetings import MEMBER_ROLES, _require_manage
+from coordination.services.readiness import action_items_create
 
 
 @transaction.atomic
@@ -140,6 +142,24 @@ def meeting_minutes_record(*, actor: Person | None, meeting: Meeting, minutes: s
     meeting.status = MeetingStatus.HELD
     meeting.save(update_fields=["minutes", "minutes_recorded_at", "status", "updated_at"])
     return meeting
+
+
+@transaction.atomic
+def meeting_minutes_with_actions_record(
+    *, actor: Person | None, meeting: Meeting, minutes: str, items: list[dict]
+) -> int:
+    """Save the minutes and turn the action items into readiness tasks, all or nothing.
+
+    One transaction, so a refused action item never leaves the minutes saved behind an error
+    message. Returns the number of tasks created.
+    """
+    election = active_election() if items else None
+    if items and election is None:
+        raise ValidationError(_("Belum ada pemilihan aktif untuk tugas tindak lanjut."))
+    meeting_minutes_record(actor=actor, meeting=meeting, minutes=minutes)
+    if items:
+        action_items_create(actor=actor, meeting=meeting, election=election, items=items)
+    return len(items)
 
 
 @transaction.atomic

@@ -36,11 +36,10 @@ from coordination.selectors.meetings import (
     my_meetings,
 )
 from coordination.selectors.people import agencies_visible_to
-from coordination.selectors.readiness import active_election
 from coordination.selectors.regions import regions_manageable_by
 from coordination.services.meeting_records import (
     meeting_attendance_record,
-    meeting_minutes_record,
+    meeting_minutes_with_actions_record,
     meeting_respond,
 )
 from coordination.services.meetings import (
@@ -51,7 +50,6 @@ from coordination.services.meetings import (
 )
 from coordination.services.notifications_mail import lead_time
 from coordination.services.notifications_reminders import default_reminder_minutes
-from coordination.services.readiness import action_items_create
 from coordination.views.decorators import kpu_staff_required, staff_area_required
 from coordination.views.forms import apply_validation_error
 
@@ -323,17 +321,13 @@ def meeting_minutes_view(request, pk: int):
     )
     if form.is_valid() and formset.is_valid():
         items = [f.cleaned_data for f in formset if f.cleaned_data]
-        election = active_election()
         try:
-            if items and election is None:
-                raise ValidationError(_("Belum ada pemilihan aktif untuk tugas tindak lanjut."))
-            meeting_minutes_record(
-                actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
+            meeting_minutes_with_actions_record(
+                actor=request.user,
+                meeting=meeting,
+                minutes=form.cleaned_data["minutes"],
+                items=items,
             )
-            if items:
-                action_items_create(
-                    actor=request.user, meeting=meeting, election=election, items=items
-                )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

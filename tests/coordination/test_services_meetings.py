@@ -493,3 +493,33 @@ def test_meeting_update_reminder_offsets_replans_reminders_without_new_sequence(
     assert updated.sequence == 0
     pending = MeetingReminder.objects.filter(meeting=meeting, status="pending")
     assert sorted(pending.values_list("minutes_before", flat=True)) == [30, 120]
+
+
+def test_minutes_with_action_items_are_all_or_nothing(regency_staff, kpu_regency, regency):
+    # An action item the task service refuses leaves the minutes unsaved too.
+    from coordination.services.meeting_records import meeting_minutes_with_actions_record
+    from tests.factories import ElectionFactory
+
+    ElectionFactory(is_active=True)
+    past = timezone.now() - timedelta(days=1)
+    meeting = meeting_create(
+        actor=regency_staff,
+        status=MeetingStatus.HELD,
+        **_fields(
+            regency, kpu_regency, [kpu_regency], starts_at=past, ends_at=past + timedelta(hours=1)
+        ),
+    )
+    items = [
+        {
+            "title": "x" * 1000,
+            "category": "logistik",
+            "agency": kpu_regency,
+            "due_on": timezone.localdate(),
+        }
+    ]
+    with pytest.raises(ValidationError):
+        meeting_minutes_with_actions_record(
+            actor=regency_staff, meeting=meeting, minutes="Sepakat.", items=items
+        )
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.minutes_recorded_at) == ("", None)
