@@ -68,6 +68,7 @@ BENCH_SCALE ?= 1.0
 BENCH_ARGS ?=
 bench: install
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to a dedicated PostgreSQL database."; exit 1; }
+	@test -n "$(REDIS_URL)" || { echo "Set REDIS_URL to a dedicated Redis database."; exit 1; }
 	@command -v wrk >/dev/null || { echo "wrk is needed for the throughput part: apt-get install wrk"; exit 1; }
 	DEBUG=false $(PY) manage.py migrate --noinput -v0
 	DEBUG=false $(PY) manage.py bench_data --scale $(BENCH_SCALE) --reuse
