@@ -10,14 +10,16 @@ STAMP := $(VENV)/.installed
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
-	  echo "Python 3.11 or newer is needed as '$(PYTHON)' (found: $$($(PYTHON) --version 2>&1 || echo none))."; \
+	  echo "Python 3.11 or newer is needed as '$(PYTHON)' (found: $$(command -v $(PYTHON) >/dev/null && $(PYTHON) --version 2>&1 || echo none))."; \
 	  echo "Install it (for example: apt-get install python3 python3-venv) or run: make PYTHON=/path/to/python3.11"; \
 	  exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
 	  echo "Python's venv module with ensurepip is missing (on Debian/Ubuntu: apt-get install python3-venv)."; exit 1; }
 
+# The venv is (re)created unless it has pip: one whose creation failed half-way (no ensurepip)
+# has a python but no pip.
 $(STAMP): pyproject.toml requirements/constraints.txt | check-python
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PIP) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -c requirements/constraints.txt -e ".[dev]"
 	@touch $(STAMP)
@@ -68,6 +70,7 @@ BENCH_SCALE ?= 1.0
 BENCH_ARGS ?=
 bench: install
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to a dedicated PostgreSQL database."; exit 1; }
+	@test -n "$(REDIS_URL)" || { echo "Set REDIS_URL to a dedicated Redis database."; exit 1; }
 	@command -v wrk >/dev/null || { echo "wrk is needed for the throughput part: apt-get install wrk"; exit 1; }
 	DEBUG=false $(PY) manage.py migrate --noinput -v0
 	DEBUG=false $(PY) manage.py bench_data --scale $(BENCH_SCALE) --reuse

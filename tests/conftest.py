@@ -1,8 +1,9 @@
 """Fixtures shared by every test layer.
 
-Service-dependent tests ask for `require_postgres`, `require_redis` (and later a worker, SMTP,
-Chromium). Locally they skip with a message when the service is missing; with
-PILKADA_REQUIRE_SERVICES=1 (as in CI) a missing service is a failure.
+Service-dependent tests ask for `require_postgres` or `redis_url` here, and for a worker, an
+SMTP server or Chromium in tests/integration/ and tests/browser/. Locally they skip with a message
+when the service is missing; with PILKADA_REQUIRE_SERVICES=1 (as in CI) a missing service is a
+failure (`_unavailable`).
 """
 
 import os

@@ -10,10 +10,13 @@ import pytest
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent
 SAFE_KEY = "q8Zr3vN0pXw5LmT2yKc7HbJ4sUe9GdA1fRi6oVn8WzQx3EtYpL0kMj5NbC2aS7uD"
+# Only parsed by these commands, never connected to.
+REDIS = "redis://127.0.0.1:6379/15"
 
 
 def _manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "PILKADA_ENV"}}
+    ignored = {"DEBUG", "SECRET_KEY", "PILKADA_ENV", "REDIS_URL"}
+    base = {k: v for k, v in os.environ.items() if k not in ignored}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -25,9 +28,19 @@ def _manage(*args, **env):
 
 
 def test_production_refuses_the_development_secret_key():
-    result = _manage("check", PILKADA_ENV="production", ALLOWED_HOSTS="pilkada.example.id")
+    result = _manage(
+        "check", PILKADA_ENV="production", ALLOWED_HOSTS="pilkada.example.id", REDIS_URL=REDIS
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_run_without_redis():
+    result = _manage(
+        "check", PILKADA_ENV="production", SECRET_KEY=SAFE_KEY, ALLOWED_HOSTS="pilkada.example.id"
+    )
+    assert result.returncode != 0
+    assert "Set REDIS_URL (cache and Celery broker) in production" in result.stderr
 
 
 def test_production_refuses_debug():
@@ -37,6 +50,7 @@ def test_production_refuses_debug():
         DEBUG="true",
         SECRET_KEY=SAFE_KEY,
         ALLOWED_HOSTS="pilkada.example.id",
+        REDIS_URL=REDIS,
     )
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
@@ -51,6 +65,7 @@ def test_check_deploy_is_clean_in_production():
         PILKADA_ENV="production",
         SECRET_KEY=SAFE_KEY,
         ALLOWED_HOSTS="pilkada.example.id",
+        REDIS_URL=REDIS,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -62,6 +77,7 @@ def test_seed_demo_is_refused_in_production():
         PILKADA_ENV="production",
         SECRET_KEY=SAFE_KEY,
         ALLOWED_HOSTS="pilkada.example.id",
+        REDIS_URL=REDIS,
         DATABASE_URL="sqlite:///:memory:",
     )
     assert result.returncode != 0

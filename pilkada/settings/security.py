@@ -3,7 +3,7 @@
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import DEBUG, DEV_SECRET_KEY, PRODUCTION, SECRET_KEY
+from .base import DEBUG, DEV_SECRET_KEY, PRODUCTION, REDIS_URL, SECRET_KEY
 from .env import env_bool, env_int
 
 if PRODUCTION:
@@ -14,6 +14,11 @@ if PRODUCTION:
             "Set SECRET_KEY to a random value of at least 50 characters in production "
             "(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
         )
+    # Without Redis each process keeps its own cache and the broker is a local folder: login
+    # rate limits would count per process, a change would not drop cached public pages in the
+    # other workers, and a worker on another machine would never see a task.
+    if not REDIS_URL:
+        raise ImproperlyConfigured("Set REDIS_URL (cache and Celery broker) in production")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

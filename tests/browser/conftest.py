@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from importlib import import_module
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.browser import helpers
 from tests.conftest import _unavailable
@@ -32,10 +33,6 @@ def chromium() -> Iterator:
         )
     if not helpers.AXE_PATH.exists():
         _unavailable("browser tests need axe-core: run `npm ci` (or `make test`) first")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("browser tests need Playwright for Python (pip install -e '.[dev]')")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
