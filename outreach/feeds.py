@@ -29,10 +29,6 @@ def uid_of(event) -> str:
     return f"{event.uid}@{host}"
 
 
-def segment_labels(event) -> list[str]:
-    return [str(AudienceSegment(s).label) for s in event.segments]
-
-
 def ics_body(events, *, name: str, description: str = "") -> bytes:
     """The feed: a calendar header, one VEVENT per event, the VTIMEZONE of each zone used.
 
