@@ -66,7 +66,7 @@ def _page(request, *, view: str, title: str, build) -> HttpResponse:
         context.update(build(filters))
         return render_to_string(f"outreach/calendar/{view}.html", context, request=request)
 
-    html = cached_body(request, "calendar", body)
+    html = cached_body(request, body)
     return render(
         request,
         "outreach/calendar/page.html",
@@ -201,7 +201,7 @@ def event_ics(request, pk: int):
     if event is None:
         raise Http404
 
-    body = cached_body(request, "event-ics", lambda: ics_body([event], name=event.title))
+    body = cached_body(request, lambda: ics_body([event], name=event.title))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sosialisasi-{event.pk}.ics"'
     return response
