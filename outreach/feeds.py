@@ -45,7 +45,9 @@ def ics_body(events, *, name: str, description: str = "") -> bytes:
     if description:
         cal.add("x-wr-caldesc", description)
     cal.add("x-published-ttl", "PT6H")
-    for zone in sorted({event.region.timezone for event in events}):
+    # RFC 5545 wants at least one component in a calendar: an empty feed carries the portal's zone.
+    zones = sorted({event.region.timezone for event in events}) or [settings.TIME_ZONE]
+    for zone in zones:
         cal.add_component(Timezone.from_tzid(zone))
     head = cal.to_ical()
     closing = b"END:VCALENDAR\r\n"

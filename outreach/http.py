@@ -93,7 +93,9 @@ def public_resource(scope: str, *, feed: bool = False):
                     )
                 else:
                     patch_cache_control(response, private=True, no_cache=True)
-                    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+                # The language (cookie or Accept-Language) and, for pages, the person are in the
+                # key; shared caches must keep the variants apart too.
+                patch_vary_headers(response, ["Cookie", "Accept-Language"])
                 if not response.has_header("Last-Modified"):
                     response["Last-Modified"] = http_date(
                         _validators(request, scope)[1].timestamp()
