@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -69,7 +70,7 @@ def _unbound_from_post(request, **kwargs) -> EventForm:
 def event_create(request):
     if request.method == "POST" and REGION_STEP in request.POST:
         form = _unbound_from_post(request, user=request.user)
-        form._setup_region_fields(request.user, request.POST, None)
+        form.setup_region_fields(request.user, request.POST, None)
         return _form_response(request, form, "outreach/manage/form.html", {})
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +92,7 @@ def event_update(request, pk: int):
     event = _managed_event(request, pk)
     if request.method == "POST" and REGION_STEP in request.POST:
         form = _unbound_from_post(request, user=request.user, event=event)
-        form._setup_region_fields(request.user, request.POST, None)
+        form.setup_region_fields(request.user, request.POST, None)
         return _form_response(request, form, "outreach/manage/form.html", {"event": event})
     form = EventForm(request.POST or None, user=request.user, event=event)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +125,7 @@ def event_detail(request, pk: int):
         {
             "event": event,
             "partners": list(event.partners.order_by("name")),
-            "report": getattr(event, "report", None) if hasattr(event, "report") else None,
+            "report": getattr(event, "report", None),
             "transitions": sorted(services.TRANSITIONS.get(event.status, ())),
             "status_labels": dict(EventStatus.choices),
             "status_form": StatusForm(),
@@ -173,7 +174,7 @@ def event_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def event_report(request, pk: int):
     event = _managed_event(request, pk)
-    instance = getattr(event, "report", None) if hasattr(event, "report") else None
+    instance = getattr(event, "report", None)
     form = ReportForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,14 +210,8 @@ def event_duplicate(request, pk: int):
             messages.success(
                 request, _("%d salinan dibuat sebagai draf. Periksa lalu terbitkan.") % len(copies)
             )
-            return redirect(f"{_list_url()}?status={EventStatus.DRAFT}")
+            return redirect(f"{reverse('outreach:manage_list')}?status={EventStatus.DRAFT}")
     return render(request, "outreach/manage/duplicate.html", {"form": form, "event": event})
-
-
-def _list_url():
-    from django.urls import reverse
-
-    return reverse("outreach:manage_list")
 
 
 @kpu_staff_required
