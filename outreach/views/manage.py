@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coordination.models import Region
+from coordination.selectors.regions import children_of
 from coordination.views.decorators import kpu_staff_required
 from coordination.views.forms import apply_validation_error
 from outreach import permissions
@@ -19,7 +19,7 @@ from outreach.forms.events import DuplicateForm, EventForm, ImportForm, ReportFo
 from outreach.models import OutreachEvent
 from outreach.selectors.events import managed_events
 from outreach.services import events as services
-from outreach.services.imports import COLUMNS, events_import_csv
+from outreach.services.imports import COLUMNS, events_import_csv, import_template_csv
 
 PAGE_SIZE = 50
 REGION_STEP = "_pilih_wilayah"
@@ -234,14 +234,7 @@ def event_import(request):
 @kpu_staff_required
 @require_GET
 def import_template(request):
-    sample = (
-        ",".join(COLUMNS)
-        + "\r\n"
-        + "Forum warga Pilkada damai,Diskusi bersama warga,forum_warga,masyarakat_umum;perempuan,"
-        "17.02.01.2001,Balai desa,,,2024-11-10 09:00,2024-11-10 11:00,"
-        "KPU Kabupaten Rejang Lebong,,draf\r\n"
-    )
-    response = HttpResponse(("\ufeff" + sample).encode(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contoh-impor-sosialisasi.csv"'
     return response
 
@@ -252,5 +245,5 @@ def region_children(request, code: str):
     """The next step of the region picker, for the small enhancement script."""
     if not permissions.can_manage_outreach_in(request.user, code):
         raise Http404
-    children = Region.objects.filter(parent_id=code).order_by("name").values_list("code", "name")
+    children = children_of(code=code).values_list("code", "name")
     return JsonResponse({"children": [{"code": c, "name": n} for c, n in children]})
