@@ -17,7 +17,7 @@ from icalendar import Calendar, Event, Timezone
 
 from coordination.csvio import SafeWriter
 from outreach import conf
-from outreach.display import absolute, event_path, place_text, region_chain
+from outreach.display import absolute, event_path, place_text, public_report, region_chain
 from outreach.enums import AudienceSegment, EventStatus
 
 PRODID = "-//Portal Pilkada//Jadwal Sosialisasi//ID"
@@ -118,7 +118,7 @@ def event_record(event) -> dict:
     """One event as open data; the JSON and CSV feeds share these fields."""
     zone = ZoneInfo(event.region.timezone)
     chain = region_chain(event)
-    report = getattr(event, "report", None) if event.status == EventStatus.DONE else None
+    report = public_report(event)
     return {
         "id": event.pk,
         "uid": uid_of(event),

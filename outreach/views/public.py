@@ -177,7 +177,7 @@ def event_detail(request, pk: int, slug: str):
             "event": event,
             "chain": chain,
             "partners": list(event.partners.all()),
-            "report": getattr(event, "report", None),
+            "report": display.public_report(event),
             "map_url": display.map_url(event),
             "google_url": display.google_calendar_url(event),
             "absolute_url": display.absolute(display.event_path(event)),
