@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.enums import RegionLevel
+from outreach.enums import EventStatus
 
 
 def region_chain(event) -> dict:
@@ -37,6 +38,14 @@ def place_text(event) -> str:
         if chain[level] is not None:
             parts.append(chain[level].name)
     return ", ".join(p for p in parts if p)
+
+
+def public_report(event):
+    """The attendance the public sees: only of an event marked as held. A report stays on the
+    row when staff move the event back to "published", but it no longer describes it then."""
+    if event.status != EventStatus.DONE:
+        return None
+    return getattr(event, "report", None)
 
 
 def map_url(event) -> str:

@@ -17,7 +17,7 @@ from icalendar import Calendar, Event, Timezone
 
 from coordination.csvio import SafeWriter
 from outreach import conf
-from outreach.display import absolute, event_path, place_text, region_chain
+from outreach.display import absolute, event_path, place_text, public_report, region_chain
 from outreach.enums import AudienceSegment, EventStatus
 
 PRODID = "-//Portal Pilkada//Jadwal Sosialisasi//ID"
@@ -27,10 +27,6 @@ def uid_of(event) -> str:
     """Stable for the life of the event: a UUID set at creation plus the portal's host."""
     host = urlsplit(settings.SITE_URL).hostname or "pilkada.local"
     return f"{event.uid}@{host}"
-
-
-def segment_labels(event) -> list[str]:
-    return [str(AudienceSegment(s).label) for s in event.segments]
 
 
 def ics_body(events, *, name: str, description: str = "") -> bytes:
@@ -49,7 +45,9 @@ def ics_body(events, *, name: str, description: str = "") -> bytes:
     if description:
         cal.add("x-wr-caldesc", description)
     cal.add("x-published-ttl", "PT6H")
-    for zone in sorted({event.region.timezone for event in events}):
+    # RFC 5545 wants at least one component in a calendar: an empty feed carries the portal's zone.
+    zones = sorted({event.region.timezone for event in events}) or [settings.TIME_ZONE]
+    for zone in zones:
         cal.add_component(Timezone.from_tzid(zone))
     head = cal.to_ical()
     closing = b"END:VCALENDAR\r\n"
@@ -120,7 +118,7 @@ def event_record(event) -> dict:
     """One event as open data; the JSON and CSV feeds share these fields."""
     zone = ZoneInfo(event.region.timezone)
     chain = region_chain(event)
-    report = getattr(event, "report", None) if event.status == EventStatus.DONE else None
+    report = public_report(event)
     return {
         "id": event.pk,
         "uid": uid_of(event),

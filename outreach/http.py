@@ -31,6 +31,11 @@ from outreach.selectors.publication import publication_state, publication_state_
 
 
 def _validators(request, scope: str) -> tuple[str, dt.datetime, str, bool]:
+    """(ETag, Last-Modified, cache key, keep in process) of this request, computed once.
+
+    The first call (the public_resource decorator's) fixes the key for the whole request, so the
+    body cache and the stored response of one view always share it.
+    """
     cached = getattr(request, "_outreach_validators", None)
     if cached is not None:
         return cached
@@ -39,7 +44,7 @@ def _validators(request, scope: str) -> tuple[str, dt.datetime, str, bool]:
     midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     user = getattr(request, "user", None)
     # Logged-in people see their own header; their pages never share a key with anyone else's.
-    who = request.user.pk if user is not None and user.is_authenticated else 0
+    who = user.pk if user is not None and user.is_authenticated else 0
     # changed_at too: a counter that restarts (a restored database) never meets an old key.
     raw = (
         f"{scope}|{version}|{changed_at.isoformat()}|{today}|{get_language()}|{who}|"
@@ -60,7 +65,8 @@ def public_resource(scope: str, *, feed: bool = False):
     """Decorate a public GET view: ETag/Last-Modified, 304, cache headers.
 
     Feeds are the same for everyone (no cookies): shared caches may keep them for a while.
-    Pages carry a per-person header and a CSRF token, so browsers revalidate them privately.
+    Pages carry a per-person header (and, for logged-in people, CSRF tokens), so browsers keep
+    them privately and revalidate them on every use.
     """
 
     def decorator(view: Callable):
@@ -87,7 +93,9 @@ def public_resource(scope: str, *, feed: bool = False):
                     )
                 else:
                     patch_cache_control(response, private=True, no_cache=True)
-                    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+                # The language (cookie or Accept-Language) and, for pages, the person are in the
+                # key; shared caches must keep the variants apart too.
+                patch_vary_headers(response, ["Cookie", "Accept-Language"])
                 if not response.has_header("Last-Modified"):
                     response["Last-Modified"] = http_date(
                         _validators(request, scope)[1].timestamp()
@@ -100,6 +108,8 @@ def public_resource(scope: str, *, feed: bool = False):
 
     return decorator
 
+
+CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 
 # Bodies are immutable under their key (the key holds the publication version), so each process
 # may keep the most requested ones in memory and skip the shared-cache round trip, the largest
@@ -167,8 +177,14 @@ def _stored_response(request, scope: str) -> HttpResponse | None:
 
 
 def _store_response(request, scope: str, response) -> None:
-    # A page that asked for a CSRF token or set a cookie belongs to this visitor alone.
-    if response.streaming or response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+    # A page that asked for a CSRF token or set a cookie belongs to this visitor alone. A token in
+    # a body that came from the body cache did not ask again, so the body is checked as well.
+    if (
+        response.streaming
+        or response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or CSRF_FIELD in response.content
+    ):
         return
     _etag, _modified, key, keep_locally = _validators(request, scope)
     key = f"{key}:response"
@@ -178,9 +194,12 @@ def _store_response(request, scope: str, response) -> None:
         _local_put(key, stored)
 
 
-def cached_body(request, scope: str, build: Callable[[], bytes | str]):
-    """The body for this request from the process, then the shared cache; built on a miss."""
-    _etag, _modified, key, keep_locally = _validators(request, scope)
+def cached_body(request, build: Callable[[], bytes | str]):
+    """The body for this request from the process, then the shared cache; built on a miss.
+
+    Only inside a view decorated with public_resource: the body is kept under that view's key.
+    """
+    _etag, _modified, key, keep_locally = request._outreach_validators
     body = _local_get(key) if keep_locally else None
     if body is not None:
         return body

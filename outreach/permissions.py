@@ -6,11 +6,6 @@ from django.db.models import Q
 from coordination import permissions as core
 
 
-def can_manage_outreach(user) -> bool:
-    """May open the outreach management area at all (KPU staff anywhere, or superusers)."""
-    return core.is_kpu_staff(user)
-
-
 def can_manage_outreach_in(user, region) -> bool:
     """May create or move events into `region` (a Region or a code)."""
     return core.can_manage_region(user, region)

@@ -9,7 +9,6 @@ in the cache) and the uncached runs (the cache is emptied before each request).
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 
 from django.apps import apps
@@ -19,6 +18,7 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from benchmarks.data.national import BENCH_EMAIL_DOMAIN
 from benchmarks.runner.stats import median, percentile
@@ -111,7 +111,7 @@ class Picks:
     @cached_property
     def event(self):
         events = self.event_model.objects.filter(status="published").order_by("starts_at", "id")
-        event = events.filter(local_date__gte=date.today()).first() or events.first()
+        event = events.filter(local_date__gte=timezone.localdate()).first() or events.first()
         if event is None:
             raise NotAvailable("no published outreach event")
         return event
@@ -206,7 +206,7 @@ def _publish_elsewhere() -> None:
 
 def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Request]]]:
     """(key, label, URL name, request builder) of every measured page."""
-    today = date.today()
+    today = timezone.localdate()
 
     def regency() -> str:
         return picks.busiest_regency

@@ -17,7 +17,6 @@ from benchmarks.runner.pipeline import PipelineResult
 
 PAGE_GOAL_MS = 50
 PAGE_GOAL_QUERIES = 15
-THROUGHPUT_GOAL = 0.80
 
 
 def machine() -> dict[str, str]:

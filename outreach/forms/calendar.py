@@ -7,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from outreach.enums import AudienceSegment
 from outreach.selectors.filters import EventFilters, valid_method
 
-CODE_RE = r"^\d{2}(\.\d{2}){0,2}$"
-
 
 class CalendarFilterForm(forms.Form):
     prov = forms.CharField(required=False, validators=[RegexValidator(r"^\d{2}$")])

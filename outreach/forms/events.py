@@ -31,7 +31,7 @@ class RegionPickerMixin:
     the one above, so the page stays small at any scale. Without JavaScript the person presses
     "Tampilkan pilihan wilayah" to load the next step; a small script fills it in place."""
 
-    def _setup_region_fields(self, user, data, initial_region: Region | None):
+    def setup_region_fields(self, user, data, initial_region: Region | None):
         roots = permissions.managed_root_codes(user)
         top = Region.objects.filter(level__lte=RegionLevel.REGENCY)
         if roots:
@@ -52,7 +52,9 @@ class RegionPickerMixin:
         district_choices = (
             [
                 (r.code, r.name)
-                for r in Region.objects.filter(parent_id=kab, level=3).order_by("name")
+                for r in Region.objects.filter(parent_id=kab, level=RegionLevel.DISTRICT).order_by(
+                    "name"
+                )
             ]
             if kab and len(kab) == 5
             else []
@@ -60,7 +62,9 @@ class RegionPickerMixin:
         village_choices = (
             [
                 (r.code, r.name)
-                for r in Region.objects.filter(parent_id=kec, level=4).order_by("name")
+                for r in Region.objects.filter(parent_id=kec, level=RegionLevel.VILLAGE).order_by(
+                    "name"
+                )
             ]
             if kec and any(kec == c for c, _n in district_choices)
             else []
@@ -82,12 +86,15 @@ class RegionPickerMixin:
             self.initial.update(
                 wilayah_kab=kab,
                 wilayah_kec=kec,
-                wilayah_desa=initial_region.code if initial_region.level == 4 else "",
+                wilayah_desa=initial_region.code
+                if initial_region.level == RegionLevel.VILLAGE
+                else "",
             )
         for name in ("wilayah_kab", "wilayah_kec", "wilayah_desa"):
             self.fields[name].widget.attrs["data-region-step"] = name
 
-    def clean_region(self) -> Region | None:
+    def picked_region(self) -> Region | None:
+        """The innermost region chosen in the three selects (not a field: clean() calls it)."""
         code = (
             self.cleaned_data.get("wilayah_desa")
             or self.cleaned_data.get("wilayah_kec")
@@ -169,7 +176,7 @@ class EventForm(RegionPickerMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["method"].choices = [("", "—")] + method_groups()
-        self._setup_region_fields(
+        self.setup_region_fields(
             user, self.data if self.is_bound else None, event.region if event else None
         )
         organisers = (
@@ -206,7 +213,7 @@ class EventForm(RegionPickerMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        region = self.clean_region()
+        region = self.picked_region()
         data["region"] = region
         if region is not None:
             zone = ZoneInfo(region.timezone)

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from coordination.enums import RegionLevel
 from coordination.models import Agency, Region
 from outreach import conf, permissions
 from outreach.enums import PUBLIC_STATUSES
@@ -144,7 +145,11 @@ def managed_events(*, user, filters: EventFilters, status: str = "") -> QuerySet
 def region_filter_options(*, filters: EventFilters) -> dict:
     """Choices for the region filters: provinces, the regencies of the chosen (or only) province,
     the districts of the chosen regency. Three small indexed queries at any national scale."""
-    provinces = list(Region.objects.filter(level=1).order_by("code").values_list("code", "name"))
+    provinces = list(
+        Region.objects.filter(level=RegionLevel.PROVINCE)
+        .order_by("code")
+        .values_list("code", "name")
+    )
     province = filters.prov or (filters.kab[:2] if filters.kab else "")
     if not province and len(provinces) == 1:
         province = provinces[0][0]

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 
-from outreach.enums import AudienceSegment, OutreachMethod
+from outreach.enums import OutreachMethod
 
 # Method filter values besides single methods: the two groups.
 METHOD_GROUP_FACE = "tatap_muka"
@@ -84,7 +84,3 @@ def apply_filters(qs: QuerySet, filters: EventFilters) -> QuerySet:
 
 def valid_method(value: str) -> bool:
     return value in OutreachMethod.values or value in (METHOD_GROUP_FACE, METHOD_GROUP_MEDIA)
-
-
-def valid_segment(value: str) -> bool:
-    return value in AudienceSegment.values

@@ -34,6 +34,16 @@ EDITABLE_FIELDS = (
     "ends_at",
     "organiser",
 )
+# What _derive() recomputes from the editable fields; saved with them.
+DERIVED_FIELDS = (
+    "province_code",
+    "regency_code",
+    "district_code",
+    "village_code",
+    "is_face_to_face",
+    "slug",
+    "local_date",
+)
 
 # Status changes staff may make by hand; "done" also follows from saving a report.
 TRANSITIONS = {
@@ -194,7 +204,9 @@ def event_update(
         _save_segments(event, new_segments)
     event.sequence += 1
     event.updated_at = timezone.now()
-    event.save()
+    event.save(
+        update_fields=[*EDITABLE_FIELDS, *DERIVED_FIELDS, "segments", "sequence", "updated_at"]
+    )
     if partners is not None:
         event.partners.set(partners)
     if event.is_public:

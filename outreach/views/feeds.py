@@ -34,7 +34,7 @@ def _respond(request, *, fmt: str, filters: EventFilters, name: str, filename: s
             return json_body(events, name=name, feed_url=absolute(request.get_full_path()))
         return csv_body(events)
 
-    body = cached_body(request, f"feed-{fmt}", build)
+    body = cached_body(request, build)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     disposition = "inline" if fmt != "csv" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}.{fmt}"'

@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coordination.models import Region
+from coordination.selectors.regions import children_of
 from coordination.views.decorators import kpu_staff_required
 from coordination.views.forms import apply_validation_error
 from outreach import permissions
@@ -18,7 +19,7 @@ from outreach.forms.events import DuplicateForm, EventForm, ImportForm, ReportFo
 from outreach.models import OutreachEvent
 from outreach.selectors.events import managed_events
 from outreach.services import events as services
-from outreach.services.imports import COLUMNS, events_import_csv
+from outreach.services.imports import COLUMNS, events_import_csv, import_template_csv
 
 PAGE_SIZE = 50
 REGION_STEP = "_pilih_wilayah"
@@ -69,7 +70,7 @@ def _unbound_from_post(request, **kwargs) -> EventForm:
 def event_create(request):
     if request.method == "POST" and REGION_STEP in request.POST:
         form = _unbound_from_post(request, user=request.user)
-        form._setup_region_fields(request.user, request.POST, None)
+        form.setup_region_fields(request.user, request.POST, None)
         return _form_response(request, form, "outreach/manage/form.html", {})
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +92,7 @@ def event_update(request, pk: int):
     event = _managed_event(request, pk)
     if request.method == "POST" and REGION_STEP in request.POST:
         form = _unbound_from_post(request, user=request.user, event=event)
-        form._setup_region_fields(request.user, request.POST, None)
+        form.setup_region_fields(request.user, request.POST, None)
         return _form_response(request, form, "outreach/manage/form.html", {"event": event})
     form = EventForm(request.POST or None, user=request.user, event=event)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +125,7 @@ def event_detail(request, pk: int):
         {
             "event": event,
             "partners": list(event.partners.order_by("name")),
-            "report": getattr(event, "report", None) if hasattr(event, "report") else None,
+            "report": getattr(event, "report", None),
             "transitions": sorted(services.TRANSITIONS.get(event.status, ())),
             "status_labels": dict(EventStatus.choices),
             "status_form": StatusForm(),
@@ -173,7 +174,7 @@ def event_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def event_report(request, pk: int):
     event = _managed_event(request, pk)
-    instance = getattr(event, "report", None) if hasattr(event, "report") else None
+    instance = getattr(event, "report", None)
     form = ReportForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,14 +210,8 @@ def event_duplicate(request, pk: int):
             messages.success(
                 request, _("%d salinan dibuat sebagai draf. Periksa lalu terbitkan.") % len(copies)
             )
-            return redirect(f"{_list_url()}?status={EventStatus.DRAFT}")
+            return redirect(f"{reverse('outreach:manage_list')}?status={EventStatus.DRAFT}")
     return render(request, "outreach/manage/duplicate.html", {"form": form, "event": event})
-
-
-def _list_url():
-    from django.urls import reverse
-
-    return reverse("outreach:manage_list")
 
 
 @kpu_staff_required
@@ -239,14 +234,7 @@ def event_import(request):
 @kpu_staff_required
 @require_GET
 def import_template(request):
-    sample = (
-        ",".join(COLUMNS)
-        + "\r\n"
-        + "Forum warga Pilkada damai,Diskusi bersama warga,forum_warga,masyarakat_umum;perempuan,"
-        "17.02.01.2001,Balai desa,,,2024-11-10 09:00,2024-11-10 11:00,"
-        "KPU Kabupaten Rejang Lebong,,draf\r\n"
-    )
-    response = HttpResponse(("\ufeff" + sample).encode(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contoh-impor-sosialisasi.csv"'
     return response
 
@@ -257,5 +245,5 @@ def region_children(request, code: str):
     """The next step of the region picker, for the small enhancement script."""
     if not permissions.can_manage_outreach_in(request.user, code):
         raise Http404
-    children = Region.objects.filter(parent_id=code).order_by("name").values_list("code", "name")
+    children = children_of(code=code).values_list("code", "name")
     return JsonResponse({"children": [{"code": c, "name": n} for c, n in children]})

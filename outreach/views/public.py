@@ -3,11 +3,13 @@
 import calendar
 import datetime as dt
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -66,7 +68,7 @@ def _page(request, *, view: str, title: str, build) -> HttpResponse:
         context.update(build(filters))
         return render_to_string(f"outreach/calendar/{view}.html", context, request=request)
 
-    html = cached_body(request, "calendar", body)
+    html = cached_body(request, body)
     return render(
         request,
         "outreach/calendar/page.html",
@@ -79,8 +81,6 @@ def _page(request, *, view: str, title: str, build) -> HttpResponse:
 @public_resource("calendar")
 def calendar_list(request):
     def build(filters):
-        from django.core.paginator import Paginator
-
         page = Paginator(upcoming_events(filters=filters), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
@@ -117,8 +117,6 @@ def calendar_month(request, year: int | None = None, month: int | None = None):
             "has_events": any(day.count for week in weeks for day in week),
         }
 
-    from django.utils.formats import date_format
-
     title = _("Kalender sosialisasi %(month)s") % {"month": date_format(first, "F Y")}
     return _page(request, view="month", title=title, build=build)
 
@@ -150,8 +148,6 @@ def calendar_week(request, day: str | None = None):
             "has_events": any(d.count for d in days),
         }
 
-    from django.utils.formats import date_format
-
     title = _("Sosialisasi pekan %(date)s") % {"date": date_format(monday, "j F Y")}
     return _page(request, view="week", title=title, build=build)
 
@@ -181,7 +177,7 @@ def event_detail(request, pk: int, slug: str):
             "event": event,
             "chain": chain,
             "partners": list(event.partners.all()),
-            "report": getattr(event, "report", None),
+            "report": display.public_report(event),
             "map_url": display.map_url(event),
             "google_url": display.google_calendar_url(event),
             "absolute_url": display.absolute(display.event_path(event)),
@@ -201,7 +197,7 @@ def event_ics(request, pk: int):
     if event is None:
         raise Http404
 
-    body = cached_body(request, "event-ics", lambda: ics_body([event], name=event.title))
+    body = cached_body(request, lambda: ics_body([event], name=event.title))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sosialisasi-{event.pk}.ics"'
     return response

@@ -214,3 +214,17 @@ def test_feed_events_are_kept_per_language(client, event):
 
     assert cache.get(_vevent_key(event, "id")) is not None
     assert cache.get(_vevent_key(event, "en")) is not None
+
+
+def test_empty_feed_is_still_a_valid_calendar(client, bengkulu):
+    response = client.get("/sosialisasi/wilayah/17.02/kalender.ics")
+
+    calendar = Calendar.from_ical(response.content)
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE"]
+    assert calendar.subcomponents[0]["TZID"] == "Asia/Jakarta"
+
+
+def test_feed_varies_on_the_language_cookie_and_header(client, event):
+    response = client.get(reverse("outreach:feed_ics"))
+
+    assert {v.strip() for v in response["Vary"].split(",")} == {"Accept-Language", "Cookie"}

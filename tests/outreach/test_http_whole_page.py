@@ -1,8 +1,12 @@
 """Anonymous public pages are kept whole (body and headers) and served without rendering."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.http import HttpResponse
 from django.urls import reverse
 
+from outreach.http import public_resource
 from outreach.services.events import event_update
 from tests import factories
 
@@ -146,3 +150,25 @@ def test_event_page_change_reaches_the_stored_page(client, bengkulu):
     event_update(actor=None, event=event, venue="Aula SMA Negeri 1")
 
     assert "Aula SMA Negeri 1" in client.get(url).content.decode()
+
+
+def test_response_with_a_csrf_field_is_never_stored(rf, db):
+    calls = []
+
+    @public_resource("test-csrf")
+    def view(request):
+        calls.append(1)
+        # A token copied from a cached body: the request itself never asked for one.
+        return HttpResponse('<input type="hidden" name="csrfmiddlewaretoken" value="old">')
+
+    def request():
+        made = rf.get("/sosialisasi/")
+        made.user = AnonymousUser()
+        made.session = {}
+        made._messages = FallbackStorage(made)
+        return made
+
+    view(request())
+    view(request())
+
+    assert len(calls) == 2

@@ -145,6 +145,40 @@ def test_event_update_raises_sequence_and_moves_region(regency_staff, event):
         event_update(actor=regency_staff, event=event, region=Region.objects.get(code="17.02"))
 
 
+def test_event_update_stores_every_changed_and_derived_field(event):
+    event_update(
+        actor=None,
+        event=event,
+        region=Region.objects.get(code="17.02.01"),
+        title="Forum pindah",
+        method="radio",
+        channel="RRI Bengkulu",
+        starts_at=at(6),
+        ends_at=at(6, hour=11),
+        segments=["warganet"],
+    )
+
+    stored = OutreachEvent.objects.get(pk=event.pk)
+    assert (stored.region_id, stored.regency_code, stored.district_code, stored.village_code) == (
+        "17.02.01",
+        "17.02",
+        "17.02.01",
+        "",
+    )
+    assert (stored.title, stored.slug, stored.method, stored.is_face_to_face) == (
+        "Forum pindah",
+        "forum-pindah",
+        "radio",
+        False,
+    )
+    assert (stored.channel, stored.starts_at, stored.local_date) == (
+        "RRI Bengkulu",
+        at(6),
+        at(6).date(),
+    )
+    assert (stored.segments, stored.sequence) == (["warganet"], 1)
+
+
 def test_event_status_change_transitions(event):
     cancelled = event_status_change(actor=None, event=event, status="cancelled", note="Hujan")
     assert (cancelled.status, cancelled.cancel_note, cancelled.sequence) == (

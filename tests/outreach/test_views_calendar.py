@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach.services.events import event_update
+from outreach.services.events import event_report_save, event_status_change, event_update
 from tests import factories
 from tests.outreach.conftest import at
 
@@ -275,3 +275,14 @@ def test_event_page_query_count_is_constant(client, many_events, django_assert_n
     event = events[-1]
     with django_assert_num_queries(3):
         assert client.get(f"/sosialisasi/acara/{event.pk}-{event.slug}/").status_code == 200
+
+
+def test_event_page_shows_attendance_only_while_the_event_is_marked_held(client, bengkulu):
+    event = factories.outreach_event("17.01.01.2001", when=at(-2), title="Forum selesai")
+    event_report_save(actor=None, event=event, participants=57, women=30)
+    url = reverse("outreach:event_detail", args=[event.pk, event.slug])
+    assert "57 orang" in client.get(url).content.decode()
+
+    event_status_change(actor=None, event=event, status="published")
+
+    assert "57 orang" not in client.get(url).content.decode()

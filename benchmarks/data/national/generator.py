@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.apps import apps
 from django.db import connection, transaction
+from django.utils import timezone
 
 from benchmarks.data.national.constants import (
     BENCH_EMAIL_DOMAIN,
@@ -138,7 +139,7 @@ def bench_data_generate(
     generator = Generator(
         scale=scale,
         seed=seed,
-        anchor=anchor or date.today(),
+        anchor=anchor or timezone.localdate(),
         province_code=province_code,
     )
     return generator.run(log)

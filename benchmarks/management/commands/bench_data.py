@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from benchmarks.data.national import (
     DEFAULT_SEED,
@@ -92,7 +93,7 @@ class Command(BaseCommand):
                     "scale": scale,
                     "seed": seed,
                     "province": province,
-                    "anchor": (anchor or date.today()).isoformat(),
+                    "anchor": (anchor or timezone.localdate()).isoformat(),
                     "counts": result.counts,
                     "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
                     "total_seconds": round(result.total_seconds, 2),
