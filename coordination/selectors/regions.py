@@ -31,3 +31,8 @@ def region_path(region: Region) -> list[Region]:
     codes = [".".join(parts[: i + 1]) for i in range(len(parts))]
     by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
     return [by_code[c] for c in codes if c in by_code]
+
+
+def children_of(*, code: str) -> QuerySet[Region]:
+    """The regions directly below one region, by name (the outreach region picker's next step)."""
+    return Region.objects.filter(parent_id=code).order_by("name")
