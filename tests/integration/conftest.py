@@ -5,6 +5,7 @@ Locally these tests skip when PostgreSQL or Redis is missing; with PILKADA_REQUI
 (CI) they fail instead.
 """
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -41,6 +42,20 @@ class Inbox:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Addresses whose next message is refused with a temporary error (then accepted).
     refuse_once: set[str] = field(default_factory=set)
+    # Once this many messages are in, new transactions wait at RCPT until it is set to None;
+    # `held` counts the waiting ones. Lets a test kill senders at a known point (see below).
+    hold_after: int | None = None
+    held: int = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        with self.lock:
+            holding = self.hold_after is not None and len(self.messages) >= self.hold_after
+            if holding:
+                self.held += 1
+        while holding and self.hold_after is not None:
+            await asyncio.sleep(0.02)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
         parsed = message_from_bytes(envelope.content, policy=policy.default)
