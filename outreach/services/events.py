@@ -46,9 +46,11 @@ DERIVED_FIELDS = (
 )
 
 # Status changes staff may make by hand; "done" also follows from saving a report.
+# A published event never goes back to draft: drafts are never in a feed, so calendars that
+# subscribed would keep it forever. Withdrawing means cancelling (STATUS:CANCELLED reaches them).
 TRANSITIONS = {
     EventStatus.DRAFT: {EventStatus.PUBLISHED},
-    EventStatus.PUBLISHED: {EventStatus.CANCELLED, EventStatus.DONE, EventStatus.DRAFT},
+    EventStatus.PUBLISHED: {EventStatus.CANCELLED, EventStatus.DONE},
     EventStatus.CANCELLED: {EventStatus.PUBLISHED},
     EventStatus.DONE: {EventStatus.PUBLISHED},
 }
@@ -218,7 +220,7 @@ def event_update(
 def event_status_change(
     *, actor: Person | None, event: OutreachEvent, status: str, note: str = ""
 ) -> OutreachEvent:
-    """Publish, cancel, reinstate, withdraw to draft, or mark as held."""
+    """Publish, cancel, reinstate a cancelled or held event, or mark it as held."""
     _check_region(actor, event.region)
     if status == event.status:
         return event

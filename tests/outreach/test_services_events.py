@@ -198,6 +198,15 @@ def test_event_status_change_refuses_draft_to_cancelled(draft):
         event_status_change(actor=None, event=draft, status="cancelled")
 
 
+def test_published_event_cannot_go_back_to_draft(event):
+    # Subscribed calendars only learn of a withdrawal through STATUS:CANCELLED in the feed.
+    with pytest.raises(ValidationError) as exc:
+        event_status_change(actor=None, event=event, status="draft")
+    assert "status" in exc.value.message_dict
+    event.refresh_from_db()
+    assert event.status == "published"
+
+
 def test_event_report_save_marks_done(bengkulu):
     past = factories.outreach_event("17.01.01.2002", when=at(-2))
     report = event_report_save(
