@@ -35,24 +35,12 @@ def managed_events_q(user) -> Q:
     return query
 
 
-def region_subtree_q(codes, field: str = "region") -> Q:
-    """Rows whose `field` (a Region foreign key) lies in any of the subtrees.
-
-    Written against the related key (`region__code__startswith`), which Django turns into a
-    prefix match on the foreign-key column without a join.
-    """
-    query = Q(pk__in=[])
-    for code in codes:
-        query |= Q(**{f"{field}_id": code}) | Q(**{f"{field}__code__startswith": code + "."})
-    return query
-
-
 def manageable_agencies_q(user) -> Q:
     """Agencies in the person's regions: those that may organise their events."""
     access = core.access_for(user)
     if access.is_superuser:
         return Q()
-    return region_subtree_q(access.staff_region_codes)
+    return core.subtree_q(access.staff_region_codes)
 
 
 def managed_root_codes(user) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coordination import permissions as core_permissions
 from coordination.csvio import decode_upload
 from coordination.enums import RegionLevel
 from coordination.models import Agency, Region
@@ -188,7 +189,7 @@ class EventForm(RegionPickerMixin, forms.Form):
         provinces = {code[:2] for code in permissions.managed_root_codes(user)}
         partners = Agency.objects.filter(is_active=True).select_related("region")
         if provinces:
-            partners = partners.filter(permissions.region_subtree_q(provinces))
+            partners = partners.filter(core_permissions.subtree_q(provinces))
         self.fields["partners"].queryset = partners.order_by("region_id", "name")
         if event is not None:
             del self.fields["status"]
