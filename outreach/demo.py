@@ -49,7 +49,7 @@ def _demo_uid(number: int) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"outreach-demo-{number}")
 
 
-def seed(stdout=None) -> None:
+def seed(*, stdout=None) -> None:
     rng = random.Random(2024)
     regencies = list(
         Region.objects.filter(parent_id=PROVINCE, level=RegionLevel.REGENCY).order_by("code")

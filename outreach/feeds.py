@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from icalendar import Calendar, Event, Timezone
 
-from coordination.csvio import SafeWriter
 from outreach import conf
 from outreach.display import absolute, event_path, place_text, public_report, region_chain
 from outreach.enums import AudienceSegment, EventStatus
+from pilkada.common.csvio import SafeWriter
 
 PRODID = "-//Portal Pilkada//Jadwal Sosialisasi//ID"
 

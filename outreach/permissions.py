@@ -6,6 +6,11 @@ from django.db.models import Q
 from coordination import permissions as core
 
 
+def can_manage_outreach(user) -> bool:
+    """The staff side of outreach (event management, imports, coverage): KPU staff."""
+    return core.is_kpu_staff(user)
+
+
 def can_manage_outreach_in(user, region) -> bool:
     """May create or move events into `region` (a Region or a code)."""
     return core.can_manage_region(user, region)

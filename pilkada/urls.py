@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from coordination.views import public
+from pilkada import views as shell
 
 urlpatterns = [
-    path("", public.home, name="home"),
-    path("tentang-data/", public.about_data, name="about_data"),
-    path("healthz", public.healthz, name="healthz"),
-    path("robots.txt", public.robots_txt, name="robots_txt"),
+    path("", shell.home, name="home"),
+    path("tentang-data/", shell.about_data, name="about_data"),
+    path("healthz", shell.healthz, name="healthz"),
+    path("robots.txt", shell.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("bahasa/<str:code>/", public.language_switch, name="language_switch"),
+    path("bahasa/<str:code>/", shell.language_switch, name="language_switch"),
     path("akun/", include("allauth.urls")),
     path("koordinasi/", include("coordination.urls")),
     path("sosialisasi/", include("outreach.urls")),

@@ -8,10 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coordination.csvio import attachment_filename, spreadsheet_safe
 from coordination.enums import AgencyKind
 from coordination.models import ReadinessTask, Region
 from outreach.models import OutreachEvent
+from pilkada.common.csvio import attachment_filename, spreadsheet_safe
 from tests import factories
 
 pytestmark = pytest.mark.integration

@@ -2,10 +2,11 @@
 
 from allauth.account.models import EmailAddress
 
-from coordination.demo import DEMO_PASSWORD
 from coordination.enums import AgencyKind, RegionLevel, Role
 from coordination.models import Agency, Person, Region
 from coordination.services.agencies import agency_create, membership_create
+
+DEMO_PASSWORD = "pilkada-demo-2024"  # noqa: S105 - documented demo password, refused in production
 
 PROVINCE = "17"
 
@@ -40,7 +41,7 @@ def _agency(name: str, kind: str, region: Region, **extra) -> Agency:
     return existing or agency_create(actor=None, name=name, kind=kind, region=region, **extra)
 
 
-def seed(stdout=None) -> None:
+def seed(*, stdout=None) -> None:
     province = Region.objects.get(code=PROVINCE)
     regencies = list(
         Region.objects.filter(parent=province, level=RegionLevel.REGENCY).order_by("code")

@@ -69,7 +69,7 @@ def _at(days: int, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=WIB)
 
 
-def seed(stdout=None) -> None:
+def seed(*, stdout=None) -> None:
     official = election_seed_pilkada_2024()
     if official.is_active:  # the real 2024 timeline is history; the demo counts down its copy
         official.is_active = False

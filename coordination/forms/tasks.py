@@ -4,12 +4,12 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from coordination.csvio import decode_upload
 from coordination.enums import TaskCategory, TaskPriority, TaskStatus
 from coordination.forms.people import RegionChoiceField
 from coordination.models import Agency, Checklist, Election, ElectionStage, Region
 from coordination.services.files import allowed_extensions_text
 from coordination.services.task_csv import MAX_BYTES
+from pilkada.common.csvio import decode_upload
 
 
 class TaskForm(forms.Form):

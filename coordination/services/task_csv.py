@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import permissions
-from coordination.csvio import SafeWriter, decode_csv, read_rows
 from coordination.enums import TaskCategory, TaskPriority, TaskStatus
 from coordination.models import Agency, Election, Person, Region
 from coordination.services.readiness import task_create
+from pilkada.common.csvio import SafeWriter, decode_csv, read_rows
 
 COLUMNS = [
     "judul",

@@ -13,7 +13,6 @@ from coordination import permissions
 from coordination.enums import AgencyKind
 from coordination.forms.people import AgencyForm, InvitationForm
 from coordination.models import Agency
-from coordination.params import query_text
 from coordination.selectors.people import (
     agencies_manageable_by,
     agencies_visible_to,
@@ -23,13 +22,14 @@ from coordination.selectors.people import (
 from coordination.selectors.regions import regions_manageable_by
 from coordination.services.agencies import agency_create
 from coordination.services.invitations import invitation_create
-from coordination.views.decorators import kpu_staff_required, staff_area_required
-from coordination.views.forms import apply_validation_error
+from pilkada.common.decorators import predicate_required
+from pilkada.common.forms import apply_validation_error
+from pilkada.common.params import query_text
 
 PAGE_SIZE = 50
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_http_methods(["GET"])
 def agency_list(request):
     agencies = agencies_visible_to(user=request.user).order_by("region_id", "kind", "name")
@@ -53,7 +53,7 @@ def agency_list(request):
     )
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_http_methods(["GET"])
 def agency_detail(request, pk: int):
     agency = get_object_or_404(Agency.objects.select_related("region"), pk=pk)
@@ -73,7 +73,7 @@ def agency_detail(request, pk: int):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_create_agency)
 @require_http_methods(["GET", "POST"])
 def agency_create_view(request):
     regions = regions_manageable_by(user=request.user)
@@ -91,7 +91,7 @@ def agency_create_view(request):
     return render(request, "coordination/agencies/form.html", {"form": form})
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_invite_people)
 @require_http_methods(["GET", "POST"])
 def invitation_create_view(request):
     agencies = agencies_manageable_by(user=request.user).order_by("region_id", "name")

@@ -6,10 +6,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from coordination import permissions
-from coordination.csvio import csv_response
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory
 from coordination.models import ElectionStage, Region
-from coordination.params import query_text
 from coordination.selectors.readiness import (
     Cell,
     active_election,
@@ -18,11 +16,13 @@ from coordination.selectors.readiness import (
     days_until,
     national_summary,
 )
-from coordination.views.decorators import kpu_staff_required
 from coordination.views.tasks import filters_from
+from pilkada.common.csvio import csv_response
+from pilkada.common.decorators import predicate_required
+from pilkada.common.params import query_text
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_view_dashboard)
 @require_GET
 def dashboard_view(request):
     code = query_text(request.GET.get("root"), max_length=13)

@@ -19,8 +19,8 @@ from coordination.services.notifications_reminders import (
     default_reminder_minutes,
     reminder_default_set,
 )
-from coordination.views.decorators import kpu_staff_required, staff_area_required
-from coordination.views.forms import apply_validation_error
+from pilkada.common.decorators import predicate_required
+from pilkada.common.forms import apply_validation_error
 
 PAGE_SIZE = 50
 
@@ -32,7 +32,7 @@ def _meeting_for_log(user, pk: int) -> Meeting:
     return meeting
 
 
-@kpu_staff_required
+@predicate_required(permissions.is_kpu_staff)
 @require_http_methods(["GET"])
 def meeting_deliveries_view(request, pk: int):
     meeting = _meeting_for_log(request.user, pk)
@@ -57,7 +57,7 @@ def meeting_deliveries_view(request, pk: int):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.is_kpu_staff)
 @require_POST
 def meeting_delivery_retry_view(request, pk: int, delivery_pk: int):
     meeting = _meeting_for_log(request.user, pk)
@@ -71,7 +71,7 @@ def meeting_delivery_retry_view(request, pk: int, delivery_pk: int):
     return redirect("coordination:meeting_deliveries", pk=meeting.pk)
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_set_reminder_defaults)
 @require_http_methods(["GET", "POST"])
 def reminder_defaults_view(request):
     access = permissions.access_for(request.user)
@@ -110,7 +110,7 @@ def reminder_defaults_view(request):
     return render(request, "coordination/reminders/defaults.html", {"form": form, "rows": rows})
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_POST
 def digest_preference_view(request):
     """Turn the daily/weekly readiness digests on or off (meeting mail always goes out)."""

@@ -2,7 +2,7 @@
 superusers set them up (a new deployment configures its own election here)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,16 +25,11 @@ from coordination.services.elections import (
     stage_create,
     stage_update,
 )
-from coordination.views.decorators import kpu_staff_required
-from coordination.views.forms import apply_validation_error
+from pilkada.common.decorators import predicate_required
+from pilkada.common.forms import apply_validation_error
 
 
-def _require_manage(request) -> None:
-    if not permissions.can_manage_elections(request.user):
-        raise PermissionDenied
-
-
-@kpu_staff_required
+@predicate_required(permissions.can_view_elections)
 @require_GET
 def election_list(request):
     elections = Election.objects.annotate(
@@ -51,7 +46,7 @@ def election_list(request):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_view_elections)
 @require_GET
 def election_detail(request, pk: int):
     election = get_object_or_404(Election, pk=pk)
@@ -67,10 +62,9 @@ def election_detail(request, pk: int):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_elections)
 @require_http_methods(["GET", "POST"])
 def election_create_view(request):
-    _require_manage(request)
     form = ElectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,10 +77,9 @@ def election_create_view(request):
     return _form_page(request, form, title=_("Pemilihan baru"), back=None)
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_elections)
 @require_http_methods(["GET", "POST"])
 def election_edit_view(request, pk: int):
-    _require_manage(request)
     election = get_object_or_404(Election, pk=pk)
     initial = {"name": election.name, "voting_day": election.voting_day}
     initial["is_active"] = election.is_active
@@ -102,10 +95,9 @@ def election_edit_view(request, pk: int):
     return _form_page(request, form, title=_("Ubah pemilihan"), back=election)
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_elections)
 @require_http_methods(["GET", "POST"])
 def stage_create_view(request, pk: int):
-    _require_manage(request)
     election = get_object_or_404(Election, pk=pk)
     form = StageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -119,10 +111,9 @@ def stage_create_view(request, pk: int):
     return _form_page(request, form, title=_("Tahapan baru"), back=election)
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_elections)
 @require_http_methods(["GET", "POST"])
 def stage_edit_view(request, pk: int):
-    _require_manage(request)
     stage = get_object_or_404(ElectionStage.objects.select_related("election"), pk=pk)
     initial = {
         "name": stage.name,
@@ -157,7 +148,7 @@ def _form_page(request, form, *, title: str, back: Election | None):
 # --- checklists -----------------------------------------------------------------------------
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_view_elections)
 @require_GET
 def checklist_detail(request, pk: int):
     checklist = get_object_or_404(Checklist.objects.select_related("election", "created_by"), pk=pk)
@@ -173,18 +164,16 @@ def checklist_detail(request, pk: int):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_elections)
 @require_http_methods(["GET", "POST"])
 def checklist_create_view(request, pk: int):
-    _require_manage(request)
     election = get_object_or_404(Election, pk=pk)
     return _checklist_form(request, election=election, checklist=None)
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_elections)
 @require_http_methods(["GET", "POST"])
 def checklist_edit_view(request, pk: int):
-    _require_manage(request)
     checklist = get_object_or_404(Checklist.objects.select_related("election"), pk=pk)
     return _checklist_form(request, election=checklist.election, checklist=checklist)
 

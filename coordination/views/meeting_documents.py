@@ -11,12 +11,12 @@ from coordination import permissions
 from coordination.forms.meetings import DocumentForm
 from coordination.models import MeetingDocument
 from coordination.services.meeting_records import meeting_document_add, meeting_document_delete
-from coordination.views.decorators import kpu_staff_required, staff_area_required
-from coordination.views.forms import apply_validation_error
 from coordination.views.meetings import detail_context, managed_meeting_or_403, meeting_or_404
+from pilkada.common.decorators import predicate_required
+from pilkada.common.forms import apply_validation_error
 
 
-@kpu_staff_required
+@predicate_required(permissions.is_kpu_staff)
 @require_POST
 def meeting_document_upload_view(request, pk: int):
     meeting = managed_meeting_or_403(request, pk)
@@ -39,7 +39,7 @@ def meeting_document_upload_view(request, pk: int):
     )
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_http_methods(["GET"])
 def meeting_document_download(request, pk: int, doc_pk: int):
     """Documents are private: only those who may see the meeting get them."""
@@ -63,7 +63,7 @@ def meeting_document_download(request, pk: int, doc_pk: int):
     return response
 
 
-@kpu_staff_required
+@predicate_required(permissions.is_kpu_staff)
 @require_http_methods(["GET", "POST"])
 def meeting_document_delete_view(request, pk: int, doc_pk: int):
     """A confirmation page, then the deletion (POST only); the stored file goes after the commit."""

@@ -25,7 +25,6 @@ from coordination.forms.meetings import (
     RSVPForm,
     local_initial,
 )
-from coordination.params import query_text
 from coordination.selectors.meetings import (
     colleagues_for_delegation,
     invitable_people,
@@ -50,8 +49,9 @@ from coordination.services.meetings import (
 )
 from coordination.services.notifications_mail import lead_time
 from coordination.services.notifications_reminders import default_reminder_minutes
-from coordination.views.decorators import kpu_staff_required, staff_area_required
-from coordination.views.forms import apply_validation_error
+from pilkada.common.decorators import predicate_required
+from pilkada.common.forms import apply_validation_error
+from pilkada.common.params import query_text
 
 PAGE_SIZE = 30
 
@@ -64,7 +64,7 @@ def meeting_or_404(request, pk: int):
     return meeting
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_http_methods(["GET"])
 def meeting_list(request):
     when = request.GET.get("when", "upcoming")
@@ -92,7 +92,7 @@ def meeting_list(request):
     )
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_http_methods(["GET"])
 def my_meeting_list(request):
     meetings = list(my_meetings(user=request.user)[:100])
@@ -119,7 +119,7 @@ def _default_reminders(user) -> list[int]:
     return list(settings.PILKADA_DEFAULT_REMINDER_MINUTES)
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_create_meeting)
 @require_http_methods(["GET", "POST"])
 def meeting_create_view(request):
     form = MeetingCreateForm(
@@ -160,7 +160,7 @@ def meeting_create_view(request):
     return render(request, "coordination/meetings/form.html", {"form": form, "meeting": None})
 
 
-@kpu_staff_required
+@predicate_required(permissions.is_kpu_staff)
 @require_http_methods(["GET", "POST"])
 def meeting_edit_view(request, pk: int):
     meeting = meeting_or_404(request, pk)
@@ -180,7 +180,7 @@ def meeting_edit_view(request, pk: int):
     return render(request, "coordination/meetings/form.html", {"form": form, "meeting": meeting})
 
 
-@kpu_staff_required
+@predicate_required(permissions.is_kpu_staff)
 @require_http_methods(["GET", "POST"])
 def meeting_cancel_view(request, pk: int):
     meeting = meeting_or_404(request, pk)
@@ -198,7 +198,7 @@ def meeting_cancel_view(request, pk: int):
     return render(request, "coordination/meetings/cancel.html", {"form": form, "meeting": meeting})
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_http_methods(["GET"])
 def meeting_detail(request, pk: int):
     meeting = meeting_or_404(request, pk)
@@ -247,7 +247,7 @@ def detail_context(request, meeting, **forms) -> dict:
     return context
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_POST
 def meeting_respond_view(request, pk: int):
     meeting = meeting_or_404(request, pk)
@@ -285,7 +285,7 @@ def managed_meeting_or_403(request, pk: int):
     return meeting
 
 
-@kpu_staff_required
+@predicate_required(permissions.is_kpu_staff)
 @require_POST
 def meeting_attendance_view(request, pk: int):
     meeting = managed_meeting_or_403(request, pk)
@@ -311,7 +311,7 @@ def meeting_attendance_view(request, pk: int):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.is_kpu_staff)
 @require_POST
 def meeting_minutes_view(request, pk: int):
     meeting = managed_meeting_or_403(request, pk)

@@ -11,11 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coordination import permissions
-from coordination.csvio import csv_response
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
 from coordination.forms.tasks import StampForm, StatusUpdateForm, TaskForm, TaskImportForm
 from coordination.models import ElectionStage, TaskUpdate
-from coordination.params import query_id, query_text
 from coordination.selectors.people import agencies_visible_to
 from coordination.selectors.readiness import (
     TaskFilters,
@@ -33,8 +31,10 @@ from coordination.services.readiness import (
     task_update,
 )
 from coordination.services.task_csv import tasks_csv_template, tasks_export_csv, tasks_import_csv
-from coordination.views.decorators import kpu_staff_required, staff_area_required
-from coordination.views.forms import apply_validation_error
+from pilkada.common.csvio import csv_response
+from pilkada.common.decorators import predicate_required
+from pilkada.common.forms import apply_validation_error
+from pilkada.common.params import query_id, query_text
 
 PAGE_SIZE = 50
 
@@ -71,7 +71,7 @@ def filter_choices(user) -> dict:
     }
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_http_methods(["GET"])
 def task_list(request):
     filters = filters_from(request)
@@ -111,7 +111,7 @@ def _task_or_404(request, pk: int):
     return task
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_http_methods(["GET", "POST"])
 def task_detail(request, pk: int):
     task = _task_or_404(request, pk)
@@ -158,7 +158,7 @@ def _status_update(request, task, form: StatusUpdateForm) -> bool:
     return True
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_POST
 def task_status_fragment(request, pk: int):
     """The status update of the task page sent by its script: the same update as the page's own
@@ -193,7 +193,7 @@ def task_status_fragment(request, pk: int):
     )
 
 
-@staff_area_required
+@predicate_required(permissions.can_use_staff_area)
 @require_http_methods(["GET"])
 def task_evidence_download(request, pk: int, update_pk: int):
     entry = get_object_or_404(TaskUpdate.objects.select_related("task"), pk=update_pk, task_id=pk)
@@ -221,7 +221,7 @@ def _task_form_querysets(user) -> dict:
     }
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_create_task)
 @require_http_methods(["GET", "POST"])
 def task_create_view(request):
     election = active_election()
@@ -241,7 +241,7 @@ def task_create_view(request):
     return render(request, "coordination/tasks/form.html", {"form": form, "task": None})
 
 
-@kpu_staff_required
+@predicate_required(permissions.is_kpu_staff)
 @require_http_methods(["GET", "POST"])
 def task_edit_view(request, pk: int):
     task = _task_or_404(request, pk)
@@ -262,7 +262,7 @@ def task_edit_view(request, pk: int):
     return render(request, "coordination/tasks/form.html", {"form": form, "task": task})
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_create_task)
 @require_http_methods(["GET", "POST"])
 def task_import_view(request):
     if request.GET.get("template") == "1":
@@ -294,7 +294,7 @@ def task_import_view(request):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_create_task)
 @require_http_methods(["GET", "POST"])
 def checklist_stamp_view(request):
     regions = regions_manageable_by(user=request.user).filter(level=RegionLevel.REGENCY)
@@ -320,7 +320,7 @@ def checklist_stamp_view(request):
     return render(request, "coordination/tasks/stamp.html", {"form": form, "result": result})
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_view_update_feed)
 @require_http_methods(["GET"])
 def update_feed(request):
     filters = filters_from(request)

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordination import permissions as core_permissions
-from coordination.csvio import decode_upload
 from coordination.enums import RegionLevel
 from coordination.models import Agency, Region
 from outreach import permissions
 from outreach.enums import AudienceSegment, EventStatus, method_groups
 from outreach.models import EventReport
+from pilkada.common.csvio import decode_upload
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from coordination.csvio import read_rows
 from coordination.models import Agency, Person, Region
-from coordination.params import query_id
 from outreach import permissions
 from outreach.enums import AudienceSegment, EventStatus, OutreachMethod
 from outreach.services.events import event_create
+from pilkada.common.csvio import read_rows
+from pilkada.common.params import query_id
 
 COLUMNS = [
     "judul",

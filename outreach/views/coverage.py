@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from coordination.csvio import csv_response
 from coordination.enums import RegionLevel
 from coordination.models import Region
-from coordination.views.decorators import kpu_staff_required
 from outreach import permissions
 from outreach.forms.calendar import CalendarFilterForm
 from outreach.selectors.coverage import province_coverage, regency_coverage
+from pilkada.common.csvio import csv_response
+from pilkada.common.decorators import predicate_required
 
 
 def _dates(request):
@@ -45,7 +45,7 @@ def _overview_scope(request):
     return province, regencies
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_GET
 def overview(request, fmt: str = "html"):
     province, regencies = _overview_scope(request)
@@ -71,7 +71,7 @@ def overview(request, fmt: str = "html"):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_GET
 def regency(request, code: str, fmt: str = "html"):
     region = get_object_or_404(Region, code=code, level=RegionLevel.REGENCY)

@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coordination.selectors.regions import children_of
-from coordination.views.decorators import kpu_staff_required
-from coordination.views.forms import apply_validation_error
 from outreach import permissions
 from outreach.enums import EventStatus
 from outreach.forms.calendar import CalendarFilterForm
@@ -20,6 +18,8 @@ from outreach.models import OutreachEvent
 from outreach.selectors.events import managed_events
 from outreach.services import events as services
 from outreach.services.imports import COLUMNS, events_import_csv, import_template_csv
+from pilkada.common.decorators import predicate_required
+from pilkada.common.forms import apply_validation_error
 
 PAGE_SIZE = 50
 REGION_STEP = "_pilih_wilayah"
@@ -34,7 +34,7 @@ def _managed_event(request, pk: int) -> OutreachEvent:
     return event
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_GET
 def event_list(request):
     form = CalendarFilterForm(request.GET)
@@ -65,7 +65,7 @@ def _unbound_from_post(request, **kwargs) -> EventForm:
     return EventForm(initial=initial, **kwargs)
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_http_methods(["GET", "POST"])
 def event_create(request):
     if request.method == "POST" and REGION_STEP in request.POST:
@@ -86,7 +86,7 @@ def event_create(request):
     return _form_response(request, form, "outreach/manage/form.html", {})
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_http_methods(["GET", "POST"])
 def event_update(request, pk: int):
     event = _managed_event(request, pk)
@@ -115,7 +115,7 @@ def event_update(request, pk: int):
     return _form_response(request, form, "outreach/manage/form.html", {"event": event})
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_GET
 def event_detail(request, pk: int):
     event = _managed_event(request, pk)
@@ -133,7 +133,7 @@ def event_detail(request, pk: int):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_POST
 def event_status(request, pk: int):
     event = _managed_event(request, pk)
@@ -156,7 +156,7 @@ def event_status(request, pk: int):
     return redirect("outreach:manage_detail", pk=event.pk)
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_POST
 def event_delete(request, pk: int):
     event = _managed_event(request, pk)
@@ -170,7 +170,7 @@ def event_delete(request, pk: int):
     return redirect("outreach:manage_list")
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_http_methods(["GET", "POST"])
 def event_report(request, pk: int):
     event = _managed_event(request, pk)
@@ -189,7 +189,7 @@ def event_report(request, pk: int):
     return render(request, "outreach/manage/report.html", {"form": form, "event": event})
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_http_methods(["GET", "POST"])
 def event_duplicate(request, pk: int):
     event = _managed_event(request, pk)
@@ -214,7 +214,7 @@ def event_duplicate(request, pk: int):
     return render(request, "outreach/manage/duplicate.html", {"form": form, "event": event})
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_http_methods(["GET", "POST"])
 def event_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -231,7 +231,7 @@ def event_import(request):
     )
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_GET
 def import_template(request):
     response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
@@ -239,7 +239,7 @@ def import_template(request):
     return response
 
 
-@kpu_staff_required
+@predicate_required(permissions.can_manage_outreach)
 @require_GET
 def region_children(request, code: str):
     """The next step of the region picker, for the small enhancement script."""

@@ -45,13 +45,15 @@ INSTALLED_APPS = [
     "coordination",
     "outreach",
     "benchmarks",
+    # The site shell comes last: its templates and commands may use every app above.
+    "pilkada",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "coordination.middleware.IndonesianFirstMiddleware",
+    "pilkada.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "coordination.middleware.RequireStaffMFAMiddleware",
+    "pilkada.middleware.RequireStaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "pilkada.urls"
@@ -79,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coordination.context_processors.portal",
+                "pilkada.context_processors.portal",
             ],
         },
     },

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from importlib import import_module
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -55,12 +54,12 @@ def demo(chromium, transactional_db, settings) -> None:
     """The Bengkulu regions and every `seed_demo` step, as `make run` loads them."""
     # The demo accounts are hashed at seed time and again at each login: use a fast hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from coordination.management.commands.seed_demo import STEPS
     from coordination.services.regions import regions_load
+    from pilkada.management.commands.seed_demo import demo_modules
 
     regions_load(province_code="17")
-    for step in STEPS:
-        import_module(step).seed(stdout=None)
+    for module in demo_modules():
+        module.seed(stdout=None)
 
 
 @pytest.fixture

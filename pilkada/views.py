@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
-from coordination.health import broker_ok
+from pilkada.health import broker_ok
 
 
 @require_GET
