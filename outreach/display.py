@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from coordination.enums import RegionLevel
 from outreach.enums import EventStatus
+from pilkada.common import localtime
 
 
 def region_chain(event) -> dict:
@@ -56,11 +56,11 @@ def map_url(event) -> str:
 
 
 def local_start(event):
-    return timezone.localtime(event.starts_at, ZoneInfo(event.region.timezone))
+    return localtime.localize(event.starts_at, event.region)
 
 
 def local_end(event):
-    return timezone.localtime(event.ends_at, ZoneInfo(event.region.timezone))
+    return localtime.localize(event.ends_at, event.region)
 
 
 def event_path(event) -> str:

@@ -3,20 +3,19 @@ plain text, the calendar entry, a stable Message-ID."""
 
 from email.mime.text import MIMEText
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coordination import ics
 from coordination.enums import DeliveryKind
 from coordination.models import Delivery, Meeting
+from pilkada.common import localtime
 
 CANCEL_KINDS = {DeliveryKind.CANCELLATION, DeliveryKind.WITHDRAWAL}
 
@@ -33,30 +32,13 @@ def message_id(delivery: Delivery) -> str:
 
 
 def meeting_when(meeting: Meeting) -> str:
-    """'Rabu, 20 November 2024, 9.00–11.00 WIB' in the active language and the region's zone."""
-    zone = ZoneInfo(meeting.region.timezone)
-    start = meeting.starts_at.astimezone(zone)
-    end = meeting.ends_at.astimezone(zone)
-    abbreviation = meeting.region.zone_abbreviation
-    day = date_format(start, "l, j F Y")
-    if start.date() == end.date():
-        return (
-            f"{day}, {date_format(start, 'TIME_FORMAT')}–{date_format(end, 'TIME_FORMAT')} "
-            f"{abbreviation}"
-        )
-    return (
-        f"{day}, {date_format(start, 'TIME_FORMAT')} {abbreviation} – "
-        f"{date_format(end, 'l, j F Y')}, {date_format(end, 'TIME_FORMAT')} {abbreviation}"
-    )
+    """'Rabu, 20 November 2024, 09.00–11.00 WIB' in the active language and the region's zone."""
+    return localtime.span_text(meeting.starts_at, meeting.ends_at, meeting.region)
 
 
 def meeting_start(meeting: Meeting) -> str:
-    """'Rabu, 20 November 2024, 9.00 WIB': the start alone, for subject lines."""
-    start = meeting.starts_at.astimezone(ZoneInfo(meeting.region.timezone))
-    return (
-        f"{date_format(start, 'l, j F Y')}, {date_format(start, 'TIME_FORMAT')} "
-        f"{meeting.region.zone_abbreviation}"
-    )
+    """'Rabu, 20 November 2024, 09.00 WIB': the start alone, for subject lines."""
+    return localtime.datetime_text(meeting.starts_at, meeting.region)
 
 
 def lead_time(minutes: int) -> str:

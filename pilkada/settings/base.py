@@ -83,6 +83,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pilkada.context_processors.portal",
             ],
+            # Shared display filters that any app's templates may load (pilkada/common).
+            "libraries": {"localtime": "pilkada.common.localtime_tags"},
         },
     },
 ]

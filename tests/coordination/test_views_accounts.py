@@ -226,4 +226,4 @@ def test_agency_invitation_expiry_shown_in_the_agency_zone(client, db):
     response = client.get(reverse("coordination:agency_detail", args=[agency.pk]))
     local = invitation.expires_at.astimezone(ZoneInfo("Asia/Makassar"))
     assert local.hour == 0
-    assert "Kamis, 3 Januari 2030 00.30 WITA" in response.content.decode()
+    assert "Kamis, 3 Januari 2030, 00.30 WITA" in response.content.decode()
