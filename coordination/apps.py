@@ -8,4 +8,7 @@ class CoordinationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from coordination import signals  # noqa: F401  (connects the file clean-up receivers)
+        # Connects the file clean-up receivers, and registers coordination's delivery kinds with
+        # the outbox (each kind module registers itself when imported).
+        from coordination import signals  # noqa: F401
+        from coordination.notifications import digests, meetings, reminders  # noqa: F401

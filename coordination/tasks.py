@@ -1,4 +1,4 @@
-"""Celery tasks of the coordination app: thin wrappers that call the notification services.
+"""Celery tasks of the coordination app: thin wrappers that call the notification package.
 
 Periodic jobs are scheduled in pilkada/settings/celery.py (CELERY_BEAT_SCHEDULE).
 """
@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from coordination.services import notifications, notifications_digests, notifications_reminders
+from coordination.notifications import digests, outbox, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +27,9 @@ SEND_TIME_LIMIT = 90
 )
 def send_delivery(self, *, delivery_id: int) -> str:
     try:
-        result = notifications.delivery_send(delivery_id=delivery_id)
+        result = outbox.delivery_send(delivery_id=delivery_id)
     except SoftTimeLimitExceeded:
-        result = notifications.delivery_abandon_attempt(
+        result = outbox.delivery_abandon_attempt(
             delivery_id=delivery_id, error="time limit exceeded while sending"
         )
     if result.retry_in is not None:
@@ -41,14 +41,14 @@ def send_delivery(self, *, delivery_id: int) -> str:
 
 @shared_task(name="coordination.dispatch_due_reminders")
 def dispatch_due_reminders() -> int:
-    return notifications_reminders.reminders_dispatch_due()
+    return reminders.reminders_dispatch_due()
 
 
 @shared_task(name="coordination.recover_deliveries")
 def recover_deliveries() -> dict:
-    return notifications.deliveries_recover()
+    return outbox.deliveries_recover()
 
 
 @shared_task(name="coordination.send_digests")
 def send_digests() -> dict:
-    return notifications_digests.digests_send_due()
+    return digests.digests_send_due()

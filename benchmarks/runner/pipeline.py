@@ -24,7 +24,7 @@ class PipelineResult:
 
 def pipeline_available() -> str:
     """Empty when the pipeline can be measured, else why not."""
-    if importlib.util.find_spec("coordination.services.notifications") is None:
+    if importlib.util.find_spec("coordination.notifications.outbox") is None:
         return "the reminder/delivery pipeline (issue 5) is not on this branch"
     return ""
 

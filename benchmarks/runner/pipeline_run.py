@@ -63,7 +63,7 @@ def _queue_deliveries(deliveries: int) -> tuple[list[int], set[tuple[str, int]]]
     """One reminder per invitee of upcoming meetings, until `deliveries` rows are queued."""
     from coordination.enums import MeetingStatus
     from coordination.models import Delivery, Meeting, MeetingInvitee, Person
-    from coordination.services import notifications, notifications_reminders
+    from coordination.notifications import outbox, reminders
 
     # Meetings that start well after the run, so every reminder is still due to go out.
     meetings = Meeting.objects.filter(
@@ -85,10 +85,10 @@ def _queue_deliveries(deliveries: int) -> tuple[list[int], set[tuple[str, int]]]
     ids: list[int] = []
     with transaction.atomic():
         for meeting, people in chosen:
-            ids += notifications.deliveries_create(
+            ids += outbox.deliveries_create(
                 people=people,
                 kind="reminder",
-                key=notifications_reminders.reminder_key(60, meeting.starts_at),
+                key=reminders.reminder_key(60, meeting.starts_at),
                 meeting=meeting,
             )
     # Benchmark meeting titles end in "#<id>", which the reminder subject carries.

@@ -15,12 +15,12 @@ from django.utils.translation import pgettext_lazy
 from coordination.enums import RSVP, MeetingKind, SeriesFrequency, TaskCategory
 from coordination.forms.people import RegionChoiceField
 from coordination.models import Agency, Person, Region
-from coordination.services.files import allowed_extensions_text
-from coordination.services.notifications_reminders import (
+from coordination.notifications.reminders import (
     MAX_REMINDER_MINUTES,
     MAX_REMINDERS,
     clean_reminder_minutes,
 )
+from coordination.services.files import allowed_extensions_text
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

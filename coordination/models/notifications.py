@@ -2,7 +2,7 @@
 
 A `Delivery` is the record that makes mail exactly-once: one row per (meeting, person, kind, key),
 created in the same transaction as the change that causes it, sent by a worker after the commit.
-See `coordination.services.notifications` for the state machine.
+See `coordination.notifications.outbox` for the state machine.
 """
 
 from django.conf import settings
@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from coordination.enums import DeliveryKind, DeliveryStatus, ReminderStatus
+from coordination.enums import DeliveryStatus, ReminderStatus
+from coordination.notifications import registry
 
 
 class Delivery(models.Model):
@@ -28,7 +29,9 @@ class Delivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
-    kind = models.CharField(_("jenis"), max_length=20, choices=DeliveryKind.choices)
+    # A kind registered in coordination.notifications.registry (this app's or another app's), so
+    # the column carries no fixed choices.
+    kind = models.CharField(_("jenis"), max_length=40)
     # What makes this message distinct within its kind: "s3" (iCalendar sequence), "60m@..."
     # (reminder offset and start), "2024-11-20" (digest date).
     key = models.CharField(_("kunci"), max_length=64)
@@ -69,14 +72,15 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.key} → {self.email} ({self.status})"
+        return f"{self.kind_label} {self.key} → {self.email} ({self.status})"
 
     @property
-    def reminder_minutes(self) -> int | None:
-        """The offset of a reminder ("60m@20241120T0200Z" -> 60), None for other kinds."""
-        if self.kind != DeliveryKind.REMINDER:
-            return None
-        return int(self.key.split("m@", 1)[0])
+    def kind_label(self) -> str:
+        return registry.kind_label(self.kind)
+
+    @property
+    def kind_detail(self) -> str:
+        return registry.kind_detail(self)
 
 
 class MeetingReminder(models.Model):

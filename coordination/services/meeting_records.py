@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from coordination import permissions
 from coordination.enums import RSVP, MeetingStatus
 from coordination.models import Meeting, MeetingDocument, MeetingInvitee, Membership, Person
+from coordination.notifications import meetings as meeting_notifications
 from coordination.selectors.meetings import meeting_recipient_ids
 from coordination.selectors.readiness import active_election
-from coordination.services import meeting_notifications
 from coordination.services.files import upload_store_after_commit, upload_validate
 from coordination.services.meetings import MEMBER_ROLES, _require_manage
 from coordination.services.readiness import action_items_create
@@ -67,18 +67,11 @@ def meeting_respond(
     row.save(update_fields=["response", "responded_at", "delegate"])
     if previous_delegate_id and previous_delegate_id != row.delegate_id:
         _undelegate(meeting=meeting, delegate_id=previous_delegate_id, actor=actor)
-    after_recipients = set(meeting_recipient_ids(meeting=meeting))
-    added = sorted(after_recipients - before_recipients)
-    removed = sorted(before_recipients - after_recipients)
-    if added or removed or response == RSVP.DELEGATED:
-        # On a delegation to someone already invited the pipeline finds their invitation on
-        # record and sends nothing again.
-        meeting_notifications.meeting_changed(
-            meeting_id=meeting.pk,
-            added_person_ids=added,
-            removed_person_ids=removed,
-            schedule_changed=False,
-        )
+    # On a delegation to someone already invited the pipeline finds their invitation on record
+    # and sends nothing again.
+    meeting_notifications.meeting_recipients_changed(
+        meeting=meeting, before=before_recipients, changed=response == RSVP.DELEGATED
+    )
     return row
 
 

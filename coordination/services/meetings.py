@@ -33,12 +33,12 @@ from coordination.models import (
     Person,
     Region,
 )
-from coordination.selectors.meetings import meeting_recipient_ids
-from coordination.services import meeting_notifications
-from coordination.services.notifications_reminders import (
+from coordination.notifications import meetings as meeting_notifications
+from coordination.notifications.reminders import (
     clean_reminder_minutes,
     default_reminder_minutes,
 )
+from coordination.selectors.meetings import meeting_recipient_ids
 
 # Changing any of these means invitees must replace their calendar entry.
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "location", "online_url")
@@ -214,7 +214,7 @@ def meeting_create(
     meeting.save()
     meeting.invited_agencies.set(agencies)
     _sync_invitees(meeting, agencies, people)
-    meeting_notifications.meeting_created(meeting_id=meeting.pk)
+    meeting_notifications.meeting_created(meeting=meeting)
     return meeting
 
 
@@ -273,16 +273,12 @@ def meeting_update(
         people = _direct_people(locked) if invited_people is None else list(invited_people)
         _validate_people(people)
         _sync_invitees(locked, agencies, people)
-    after_recipients = set(meeting_recipient_ids(meeting=locked))
-    added = sorted(after_recipients - before_recipients)
-    removed = sorted(before_recipients - after_recipients)
-    if changed or added or removed:
-        meeting_notifications.meeting_changed(
-            meeting_id=locked.pk,
-            added_person_ids=added,
-            removed_person_ids=removed,
-            schedule_changed=schedule_changed,
-        )
+    meeting_notifications.meeting_recipients_changed(
+        meeting=locked,
+        before=before_recipients,
+        schedule_changed=schedule_changed,
+        changed=bool(changed),
+    )
     return locked
 
 
@@ -317,7 +313,7 @@ def meeting_cancel(*, actor: Person | None, meeting: Meeting, reason: str = "") 
     locked.sequence = F("sequence") + 1
     locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence", "updated_at"])
     locked.refresh_from_db(fields=["sequence"])
-    meeting_notifications.meeting_cancelled(meeting_id=locked.pk)
+    meeting_notifications.meeting_cancelled(meeting=locked)
     return locked
 
 

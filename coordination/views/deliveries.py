@@ -12,13 +12,11 @@ from coordination import permissions
 from coordination.enums import DeliveryStatus
 from coordination.forms.reminders import ReminderDefaultForm
 from coordination.models import Delivery, Meeting, Region, ReminderDefault
+from coordination.notifications.digests import person_digests_set
+from coordination.notifications.mail import lead_time
+from coordination.notifications.outbox import delivery_retry
+from coordination.notifications.reminders import default_reminder_minutes, reminder_default_set
 from coordination.selectors.notifications import meeting_deliveries, meeting_delivery_counts
-from coordination.services.notifications import delivery_retry, person_digests_set
-from coordination.services.notifications_mail import lead_time
-from coordination.services.notifications_reminders import (
-    default_reminder_minutes,
-    reminder_default_set,
-)
 from pilkada.common.decorators import predicate_required
 from pilkada.common.forms import apply_validation_error
 

@@ -25,6 +25,8 @@ from coordination.forms.meetings import (
     RSVPForm,
     local_initial,
 )
+from coordination.notifications.mail import lead_time
+from coordination.notifications.reminders import default_reminder_minutes
 from coordination.selectors.meetings import (
     colleagues_for_delegation,
     invitable_people,
@@ -47,8 +49,6 @@ from coordination.services.meetings import (
     meeting_series_create,
     meeting_update,
 )
-from coordination.services.notifications_mail import lead_time
-from coordination.services.notifications_reminders import default_reminder_minutes
 from pilkada.common.decorators import predicate_required
 from pilkada.common.forms import apply_validation_error
 from pilkada.common.params import query_text

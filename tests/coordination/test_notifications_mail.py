@@ -4,7 +4,8 @@ import pytest
 from django.utils import translation
 
 from coordination.models import Region
-from coordination.services.notifications_mail import lead_time, meeting_url, meeting_when
+from coordination.notifications.mail import lead_time
+from coordination.notifications.meeting_mail import meeting_url, meeting_when
 from tests import factories
 
 pytestmark = pytest.mark.unit

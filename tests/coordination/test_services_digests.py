@@ -5,8 +5,8 @@ from django.core import mail
 
 from coordination.enums import AgencyKind, TaskStatus
 from coordination.models import Delivery, Region
-from coordination.services import notifications
-from coordination.services.notifications_digests import digests_send_due
+from coordination.notifications import outbox
+from coordination.notifications.digests import digests_send_due
 from tests import factories
 
 pytestmark = pytest.mark.integration
@@ -104,7 +104,7 @@ def test_digest_skipped_when_tasks_done_before_sending(polres, liaison):
     task.status = TaskStatus.DONE
     task.save(update_fields=["status"])
     row = Delivery.objects.get()
-    assert notifications.delivery_send(delivery_id=row.pk).outcome == "skipped"
+    assert outbox.delivery_send(delivery_id=row.pk).outcome == "skipped"
     row.refresh_from_db()
     assert row.last_error == "nothing to report"
     assert mail.outbox == []

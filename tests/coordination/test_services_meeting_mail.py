@@ -12,9 +12,9 @@ from icalendar import Calendar
 
 from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus, MeetingKind
 from coordination.models import Delivery, Meeting
+from coordination.notifications.reminders import reminders_dispatch_due
 from coordination.services.meeting_records import meeting_respond
 from coordination.services.meetings import meeting_cancel, meeting_create
-from coordination.services.notifications_reminders import reminders_dispatch_due
 from tests import factories
 
 pytestmark = pytest.mark.integration

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from coordination.enums import RSVP, MeetingKind, MeetingStatus, SeriesFrequency
 from coordination.models import Meeting, MeetingInvitee, MeetingReminder, ReminderDefault
+from coordination.notifications import meetings as meeting_notifications
 from coordination.selectors.meetings import meeting_recipient_ids, meeting_recipients
-from coordination.services import meeting_notifications
 from coordination.services.meeting_records import (
     meeting_attendance_record,
     meeting_document_add,
@@ -63,7 +63,7 @@ def test_meeting_create_makes_invitee_rows_for_agency_members(
         meeting = meeting_create(actor=regency_staff, **_fields(regency, kpu_regency, [bawaslu]))
     # The hook runs inside the service's transaction; only the hook itself defers the sending.
     assert callbacks == []
-    hook.assert_called_once_with(meeting_id=meeting.pk)
+    hook.assert_called_once_with(meeting=meeting)
     rows = list(meeting.invitees.values_list("person__email", "agency_id", "response"))
     assert rows == [("bawaslu@uji.test", bawaslu.pk, RSVP.PENDING)]
     assert meeting.sequence == 0
@@ -138,7 +138,7 @@ def test_meeting_update_schedule_change_raises_sequence_and_notifies(
     assert updated.sequence == 1
     assert updated.uid == uid
     hook.assert_called_once_with(
-        meeting_id=meeting.pk,
+        meeting=meeting,
         added_person_ids=[bawaslu_liaison.pk],
         removed_person_ids=[],
         schedule_changed=True,
@@ -161,7 +161,7 @@ def test_meeting_cancel_raises_sequence_and_notifies(
         django_capture_on_commit_callbacks(execute=True),
     ):
         cancelled = meeting_cancel(actor=regency_staff, meeting=meeting, reason="Banjir")
-    hook.assert_called_once_with(meeting_id=meeting.pk)
+    hook.assert_called_once_with(meeting=meeting)
     assert (cancelled.status, cancelled.sequence, cancelled.cancel_reason) == (
         MeetingStatus.CANCELLED,
         1,
@@ -310,7 +310,7 @@ def test_meeting_invitee_add_notifies_added_person(
     ):
         meeting_invitee_add(actor=regency_staff, meeting=meeting, person=nobody)
     hook.assert_called_once_with(
-        meeting_id=meeting.pk,
+        meeting=meeting,
         added_person_ids=[nobody.pk],
         removed_person_ids=[],
         schedule_changed=False,

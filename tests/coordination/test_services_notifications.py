@@ -9,9 +9,10 @@ from icalendar import Calendar
 
 from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus, MeetingStatus
 from coordination.models import Delivery, MeetingInvitee
+from coordination.notifications import meetings as meeting_notifications
+from coordination.notifications import outbox, reminders
 from coordination.selectors.meetings import meeting_recipients
 from coordination.selectors.notifications import reminder_recipients
-from coordination.services import meeting_notifications, notifications
 from tests import factories
 
 pytestmark = pytest.mark.integration
@@ -75,7 +76,7 @@ def test_meeting_created_sends_one_invitation_per_recipient(
     factories.invite(meeting, two)
 
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_notifications.meeting_created(meeting_id=meeting.pk)
+        meeting_notifications.meeting_created(meeting=meeting)
 
     assert sorted(m.to[0] for m in mail.outbox) == ["dua@uji.test", "satu@uji.test"]
     rows = Delivery.objects.filter(meeting=meeting).order_by("email")
@@ -104,21 +105,16 @@ def test_meeting_created_sends_one_invitation_per_recipient(
 def test_meeting_created_twice_sends_nothing_more(meeting, django_capture_on_commit_callbacks):
     factories.invite(meeting, factories.PersonFactory())
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_notifications.meeting_created(meeting_id=meeting.pk)
-        meeting_notifications.meeting_created(meeting_id=meeting.pk)
+        meeting_notifications.meeting_created(meeting=meeting)
+        meeting_notifications.meeting_created(meeting=meeting)
     assert len(mail.outbox) == 1
     assert Delivery.objects.count() == 1
-
-
-def test_meeting_created_for_missing_meeting_does_nothing(db):
-    meeting_notifications.meeting_created(meeting_id=999999)
-    assert Delivery.objects.count() == 0
 
 
 def test_mail_language_follows_person(meeting, django_capture_on_commit_callbacks):
     factories.invite(meeting, factories.PersonFactory(language="en"))
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_notifications.meeting_created(meeting_id=meeting.pk)
+        meeting_notifications.meeting_created(meeting=meeting)
     (message,) = mail.outbox
     assert message.extra_headers["Content-Language"] == "en"
     assert '<html lang="en">' in message.alternatives[0].content
@@ -135,7 +131,7 @@ def test_meeting_changed_invites_added_withdraws_removed_updates_others(
     leaves = factories.PersonFactory(email="keluar@uji.test")
     factories.invite(meeting, stays, leaves)
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_notifications.meeting_created(meeting_id=meeting.pk)
+        meeting_notifications.meeting_created(meeting=meeting)
     mail.outbox.clear()
     joins = factories.PersonFactory(email="baru@uji.test")
     MeetingInvitee.objects.filter(person=leaves).delete()
@@ -147,7 +143,7 @@ def test_meeting_changed_invites_added_withdraws_removed_updates_others(
 
     with django_capture_on_commit_callbacks(execute=True):
         meeting_notifications.meeting_changed(
-            meeting_id=meeting.pk,
+            meeting=meeting,
             added_person_ids=[joins.pk],
             removed_person_ids=[leaves.pk],
             schedule_changed=True,
@@ -172,24 +168,24 @@ def test_meeting_readded_after_removal_gets_a_new_invitation(
     person = factories.PersonFactory()
     factories.invite(meeting, person)
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_notifications.meeting_created(meeting_id=meeting.pk)
+        meeting_notifications.meeting_created(meeting=meeting)
         MeetingInvitee.objects.filter(person=person).delete()
         meeting_notifications.meeting_changed(
-            meeting_id=meeting.pk,
+            meeting=meeting,
             added_person_ids=[],
             removed_person_ids=[person.pk],
             schedule_changed=False,
         )
         factories.invite(meeting, person)
         meeting_notifications.meeting_changed(
-            meeting_id=meeting.pk,
+            meeting=meeting,
             added_person_ids=[person.pk],
             removed_person_ids=[],
             schedule_changed=False,
         )
         # The same hook again: nothing new.
         meeting_notifications.meeting_changed(
-            meeting_id=meeting.pk,
+            meeting=meeting,
             added_person_ids=[person.pk],
             removed_person_ids=[],
             schedule_changed=False,
@@ -209,7 +205,7 @@ def test_meeting_cancelled_sends_cancel_and_skips_queued_reminders(
         meeting=meeting,
         person=person,
         kind=DeliveryKind.REMINDER,
-        key=f"60m@{notifications.start_stamp(meeting.starts_at)}",
+        key=f"60m@{reminders.start_stamp(meeting.starts_at)}",
         email=person.email,
         next_attempt_at=timezone.now(),
     )
@@ -219,8 +215,8 @@ def test_meeting_cancelled_sends_cancel_and_skips_queued_reminders(
     meeting.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_notifications.meeting_cancelled(meeting_id=meeting.pk)
-    notifications.delivery_send(delivery_id=reminder.pk)
+        meeting_notifications.meeting_cancelled(meeting=meeting)
+    outbox.delivery_send(delivery_id=reminder.pk)
 
     (message,) = mail.outbox
     assert message.subject.startswith("Rapat dibatalkan: ")
@@ -251,13 +247,13 @@ def _queued(meeting, **fields):
 
 def test_delivery_send_is_claimed_once(meeting):
     delivery = _queued(meeting)
-    assert notifications.delivery_send(delivery_id=delivery.pk).outcome == "sent"
-    assert notifications.delivery_send(delivery_id=delivery.pk).outcome == "not claimed (sent)"
+    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "sent"
+    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "not claimed (sent)"
     assert len(mail.outbox) == 1
 
 
 def test_delivery_send_of_missing_row_reports_gone(db):
-    assert notifications.delivery_send(delivery_id=424242).outcome == "not claimed (gone)"
+    assert outbox.delivery_send(delivery_id=424242).outcome == "not claimed (gone)"
 
 
 class _FlakyBackend:
@@ -280,9 +276,7 @@ class _FlakyBackend:
 
 @pytest.fixture
 def flaky_smtp(settings, monkeypatch):
-    monkeypatch.setattr(
-        "coordination.services.notifications.get_connection", lambda: _FlakyBackend()
-    )
+    monkeypatch.setattr("coordination.notifications.outbox.get_connection", lambda: _FlakyBackend())
     settings.PILKADA_DELIVERY_MAX_ATTEMPTS = 3
     settings.PILKADA_DELIVERY_RETRY_BASE_SECONDS = 30
     return _FlakyBackend
@@ -290,9 +284,9 @@ def flaky_smtp(settings, monkeypatch):
 
 def test_delivery_send_temporary_error_retries_with_backoff_then_fails(meeting, flaky_smtp):
     delivery = _queued(meeting)
-    first = notifications.delivery_send(delivery_id=delivery.pk)
-    second = notifications.delivery_send(delivery_id=delivery.pk)
-    third = notifications.delivery_send(delivery_id=delivery.pk)
+    first = outbox.delivery_send(delivery_id=delivery.pk)
+    second = outbox.delivery_send(delivery_id=delivery.pk)
+    third = outbox.delivery_send(delivery_id=delivery.pk)
     assert (first.retry_in, second.retry_in, third.retry_in) == (30, 60, None)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 3)
@@ -303,7 +297,7 @@ def test_delivery_send_permanent_refusal_fails_at_once(meeting, flaky_smtp):
     flaky_smtp.code = 550
     try:
         delivery = _queued(meeting)
-        assert notifications.delivery_send(delivery_id=delivery.pk).outcome == "failed"
+        assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "failed"
     finally:
         flaky_smtp.code = 451
     delivery.refresh_from_db()
@@ -336,7 +330,7 @@ def test_recover_requeues_stale_sending_and_lost_queued(meeting, settings):
     Delivery.objects.filter(pk=lost.pk).update(next_attempt_at=now - timedelta(minutes=16))
     waiting = _queued(meeting)
 
-    result = notifications.deliveries_recover(now=now)
+    result = outbox.deliveries_recover(now=now)
 
     assert result == {"stale": 2, "failed": 1, "requeued": 2}
     statuses = dict(Delivery.objects.values_list("pk", "status"))
@@ -348,14 +342,14 @@ def test_recover_requeues_stale_sending_and_lost_queued(meeting, settings):
         waiting.pk: "queued",
     }
     # A second sweep right away finds nothing: the lost row waits a full period again.
-    assert notifications.deliveries_recover(now=now) == {"stale": 0, "failed": 0, "requeued": 0}
+    assert outbox.deliveries_recover(now=now) == {"stale": 0, "failed": 0, "requeued": 0}
 
 
 def test_recover_sends_requeued_rows_after_commit(meeting, django_capture_on_commit_callbacks):
     delivery = _queued(meeting, status="sending", attempts=1)
     Delivery.objects.filter(pk=delivery.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.deliveries_recover()
+        outbox.deliveries_recover()
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("sent", 2)
     assert len(mail.outbox) == 1
@@ -365,7 +359,7 @@ def test_delivery_retry_only_from_failed(meeting, django_capture_on_commit_callb
     failed = _queued(meeting, status=DeliveryStatus.FAILED, attempts=5, last_error="boom")
     sent = _queued(meeting, status=DeliveryStatus.SENT)
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.delivery_retry(delivery=failed) is True
-        assert notifications.delivery_retry(delivery=sent) is False
+        assert outbox.delivery_retry(delivery=failed) is True
+        assert outbox.delivery_retry(delivery=sent) is False
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == ("sent", 1)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from coordination.enums import RSVP, MeetingStatus
 from coordination.models import Delivery, MeetingInvitee, MeetingReminder, Region
-from coordination.services import notifications_reminders as reminders
+from coordination.notifications import reminders
 from tests import factories
 
 pytestmark = pytest.mark.integration

@@ -14,8 +14,8 @@ from icalendar import Calendar
 
 from coordination.enums import AgencyKind, DeliveryStatus, MeetingKind
 from coordination.models import Delivery, MeetingInvitee, Person
-from coordination.services import meeting_notifications, notifications
-from coordination.services import notifications_reminders as reminders
+from coordination.notifications import meetings as meeting_notifications
+from coordination.notifications import outbox, reminders
 from coordination.services.meetings import meeting_cancel, meeting_create
 from tests import factories
 
@@ -141,7 +141,7 @@ def test_worker_killed_mid_batch_each_recipient_gets_one_copy(
     # at that window.
     smtp_server.hold_after = 40
     started = time.monotonic()
-    meeting_notifications.meeting_created(meeting_id=meeting.pk)
+    meeting_notifications.meeting_created(meeting=meeting)
     wait_until(
         lambda: smtp_server.held >= 2, 60,
         lambda: f"senders not held: {smtp_server.count()} in\n{celery_worker_process.tail()}",
@@ -159,7 +159,7 @@ def test_worker_killed_mid_batch_each_recipient_gets_one_copy(
         # What the every-5-minutes beat job does, on a test-sized clock.
         if time.monotonic() - last_sweep[0] > 2:
             last_sweep[0] = time.monotonic()
-            notifications.deliveries_recover()
+            outbox.deliveries_recover()
 
     wait_until(
         _all_sent(meeting, 200), 120,
@@ -217,7 +217,7 @@ def test_two_beat_runs_at_once_send_one_copy(bengkulu, smtp_server, celery_worke
 def test_cancelled_meeting_sends_no_reminders(bengkulu, smtp_server, celery_worker_process):
     people = _people(4, "batal")
     meeting = _meeting_with(people, bengkulu, reminder_offsets=[1440, 60])
-    meeting_notifications.meeting_created(meeting_id=meeting.pk)
+    meeting_notifications.meeting_created(meeting=meeting)
     wait_until(_all_sent(meeting, 4), 60, "invitations not sent")
 
     meeting_cancel(actor=None, meeting=meeting, reason="Bentrok dengan pleno")

@@ -1,7 +1,11 @@
-"""Exactly-once mail: every message is a `Delivery` row before it is a task.
+"""The outbox: every message is a `Delivery` row before it is a task, and is sent exactly once.
+
+The outbox knows nothing about meetings or digests: what a row says and when it has become
+obsolete is asked of its registered kind (`registry.py`). Producers only create rows
+(`deliveries_create`), in the transaction of the change that causes them.
 
 How a message travels
-1. A service (meeting created/changed/cancelled, a due reminder slot, a digest) inserts one row
+1. A producer (meeting created/changed/cancelled, a due reminder slot, a digest) inserts one row
    per recipient in its own transaction, status ``queued``. The unique constraint on
    (meeting, person, kind, key) makes a second insert of the same message (two beat processes, a
    hook run twice) a no-op.
@@ -35,17 +39,18 @@ import logging
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from coordination.enums import DeliveryKind, DeliveryStatus, MeetingStatus
+from coordination.enums import DeliveryStatus
 from coordination.models import Delivery, Meeting, Person
+from coordination.notifications.registry import kind_for
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +138,6 @@ def deliveries_enqueue(*, delivery_ids: list[int]) -> None:
 
 def delivery_send(*, delivery_id: int) -> SendResult:
     """Claim, send and record one delivery (see the module docstring for the guarantees)."""
-    from coordination.services.notifications_mail import build_message
-
     now = timezone.now()
     claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED).update(
         status=DeliveryStatus.SENDING,
@@ -145,15 +148,15 @@ def delivery_send(*, delivery_id: int) -> SendResult:
     if not claimed:
         status = Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
         return SendResult(outcome=f"not claimed ({status or 'gone'})")
-    delivery = Delivery.objects.select_related(
-        "person", "meeting", "meeting__region", "meeting__organiser"
-    ).get(pk=delivery_id)
-    reason = obsolete_reason(delivery, now)
+    kind = kind_for(Delivery.objects.values_list("kind", flat=True).get(pk=delivery_id))
+    delivery = Delivery.objects.select_related("person", *kind.related).get(pk=delivery_id)
+    reason = kind.obsolete(delivery, now)
     if reason:
         _finish(delivery, DeliveryStatus.SKIPPED, last_error=reason)
         return SendResult(outcome=DeliveryStatus.SKIPPED)
     try:
-        message = build_message(delivery)
+        with translation.override(delivery.person.language or settings.LANGUAGE_CODE):
+            message = kind.build(delivery)
     except Exception as exc:  # a broken template must show in the log, not stall the queue
         logger.exception("could not build delivery %s", delivery_id)
         return _attempt_failed(delivery, exc, permanent=False)
@@ -179,37 +182,6 @@ def delivery_abandon_attempt(*, delivery_id: int, error: str) -> SendResult:
     if delivery is None:
         return SendResult(outcome="not sending")
     return _attempt_failed(delivery, TimeoutError(error), permanent=False)
-
-
-def obsolete_reason(delivery: Delivery, now: datetime) -> str:
-    """Why a queued message must no longer go out ("" when it should)."""
-    meeting = delivery.meeting
-    if meeting is None:
-        from coordination.services.notifications_digests import digest_context
-
-        if not delivery.person.receives_digests:
-            return "digests turned off"
-        return "" if digest_context(delivery, now) else "nothing to report"
-    kind = delivery.kind
-    if kind == DeliveryKind.REMINDER:
-        if meeting.status == MeetingStatus.CANCELLED:
-            return "meeting cancelled"
-        if meeting.starts_at <= now:
-            return "meeting already started"
-        if not delivery.key.endswith("@" + start_stamp(meeting.starts_at)):
-            return "meeting rescheduled"
-    if kind in (DeliveryKind.INVITATION, DeliveryKind.UPDATE):
-        if meeting.status == MeetingStatus.CANCELLED:
-            return "meeting cancelled"
-        if meeting.ends_at <= now:
-            return "meeting already over"
-    if kind == DeliveryKind.UPDATE and delivery.key.split("-")[0] != f"s{meeting.sequence}":
-        return "superseded by a later change"
-    return ""
-
-
-def start_stamp(starts_at: datetime) -> str:
-    return starts_at.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -319,10 +291,3 @@ def delivery_retry(*, delivery: Delivery) -> bool:
     if updated:
         enqueue_after_commit([delivery.pk])
     return bool(updated)
-
-
-def person_digests_set(*, person: Person, receives_digests: bool) -> None:
-    """A person's own choice about readiness digests; invitations and reminders for meetings
-    they are invited to are not covered by it and always go out."""
-    person.receives_digests = receives_digests
-    person.save(update_fields=["receives_digests"])

@@ -1,30 +1,25 @@
-"""What the invited hear when a meeting is created, changed or cancelled.
+"""What the invited hear when a meeting is created, changed or cancelled: the producers, and the
+delivery kinds they create (invitation, update, cancellation, withdrawal).
 
-The meeting services call these inside their own transaction, after saving the change. Each
+The meeting services call the producers inside their own transaction, after saving the change,
+handing over the meeting they just saved. Each
 call records the `queued` deliveries in that transaction and enqueues the sending with
 `transaction.on_commit`, so the mail commits (and is sent) together with the meeting change, or
 is rolled back with it. Running a hook twice sends nothing twice: every delivery has a unique key
 (the iCalendar sequence for invitations, updates and cancellations).
 """
 
-import logging
+from datetime import datetime
 
 from django.db import transaction
 
 from coordination.enums import DeliveryKind, MeetingStatus
 from coordination.models import Delivery, Meeting, Person
-from coordination.selectors.meetings import meeting_recipients
-from coordination.services.notifications import deliveries_create
-from coordination.services.notifications_reminders import meeting_reminders_sync
-
-logger = logging.getLogger(__name__)
-
-
-def _meeting(meeting_id: int) -> Meeting | None:
-    meeting = Meeting.objects.select_related("region", "organiser").filter(pk=meeting_id).first()
-    if meeting is None:
-        logger.warning("meeting %s is gone; no mail", meeting_id)
-    return meeting
+from coordination.notifications.meeting_mail import RELATED, meeting_message
+from coordination.notifications.outbox import deliveries_create
+from coordination.notifications.registry import Kind, register
+from coordination.notifications.reminders import meeting_reminders_sync
+from coordination.selectors.meetings import meeting_recipient_ids, meeting_recipients
 
 
 def _sequence_key(meeting: Meeting) -> str:
@@ -32,11 +27,8 @@ def _sequence_key(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def meeting_created(*, meeting_id: int) -> None:
+def meeting_created(*, meeting: Meeting) -> None:
     """Invite every recipient (with a METHOD:REQUEST entry) and plan the reminders."""
-    meeting = _meeting(meeting_id)
-    if meeting is None:
-        return
     meeting_reminders_sync(meeting=meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         return
@@ -51,7 +43,7 @@ def meeting_created(*, meeting_id: int) -> None:
 @transaction.atomic
 def meeting_changed(
     *,
-    meeting_id: int,
+    meeting: Meeting,
     added_person_ids: list[int],
     removed_person_ids: list[int],
     schedule_changed: bool,
@@ -63,9 +55,6 @@ def meeting_changed(
     Recipients who never had an invitation (for example the liaisons of a newly invited agency,
     when the caller did not list them) are invited too.
     """
-    meeting = _meeting(meeting_id)
-    if meeting is None:
-        return
     meeting_reminders_sync(meeting=meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         return
@@ -105,12 +94,9 @@ def meeting_changed(
 
 
 @transaction.atomic
-def meeting_cancelled(*, meeting_id: int) -> None:
+def meeting_cancelled(*, meeting: Meeting) -> None:
     """Everyone invited gets a METHOD:CANCEL entry; pending reminders are dropped (and any
     reminder or invitation still in the queue is skipped when its turn comes)."""
-    meeting = _meeting(meeting_id)
-    if meeting is None:
-        return
     meeting_reminders_sync(meeting=meeting)
     deliveries_create(
         meeting=meeting,
@@ -118,6 +104,22 @@ def meeting_cancelled(*, meeting_id: int) -> None:
         kind=DeliveryKind.CANCELLATION,
         key=_sequence_key(meeting),
     )
+
+
+def meeting_recipients_changed(
+    *, meeting: Meeting, before: set[int], schedule_changed: bool = False, changed: bool = False
+) -> None:
+    """After a change: compare the recipients with `before` (their ids taken before the change)
+    and tell the added, the removed and, when `changed`, everyone (see `meeting_changed`)."""
+    after = set(meeting_recipient_ids(meeting=meeting))
+    added, removed = sorted(after - before), sorted(before - after)
+    if changed or added or removed:
+        meeting_changed(
+            meeting=meeting,
+            added_person_ids=added,
+            removed_person_ids=removed,
+            schedule_changed=schedule_changed,
+        )
 
 
 def _history(meeting: Meeting, person_ids: set[int]) -> dict[int, list[tuple[str, str]]]:
@@ -150,3 +152,37 @@ def _fresh_key(base: str, history: list[tuple[str, str]] | None, kind: str) -> s
     if last_kind == kind:
         return same[-1]  # the latest mail is already this one
     return f"{base}-{len(same) + 1}"
+
+
+# --- the kinds ----------------------------------------------------------------------------------
+
+
+def _obsolete(delivery: Delivery, now: datetime) -> str:
+    meeting = delivery.meeting
+    if delivery.kind in (DeliveryKind.INVITATION, DeliveryKind.UPDATE):
+        if meeting.status == MeetingStatus.CANCELLED:
+            return "meeting cancelled"
+        if meeting.ends_at <= now:
+            return "meeting already over"
+    if delivery.kind == DeliveryKind.UPDATE and delivery.key.split("-")[0] != _sequence_key(
+        meeting
+    ):
+        return "superseded by a later change"
+    return ""
+
+
+for _value in (
+    DeliveryKind.INVITATION,
+    DeliveryKind.UPDATE,
+    DeliveryKind.CANCELLATION,
+    DeliveryKind.WITHDRAWAL,
+):
+    register(
+        Kind(
+            value=_value.value,
+            label=_value.label,
+            build=meeting_message,
+            obsolete=_obsolete,
+            related=RELATED,
+        )
+    )

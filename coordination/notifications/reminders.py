@@ -1,4 +1,5 @@
-"""Meeting reminders: slots per offset, recomputed on change, dispatched by the beat job.
+"""Meeting reminders: slots per offset, recomputed on change, dispatched by the beat job; and the
+reminder delivery kind.
 
 Rules
 - A meeting has one slot per offset in `Meeting.reminder_offsets` (minutes before the start),
@@ -16,7 +17,7 @@ Rules
 """
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,8 +28,11 @@ from django.utils.translation import gettext as _
 from coordination import permissions
 from coordination.enums import DeliveryKind, MeetingStatus, ReminderStatus
 from coordination.models import Meeting, MeetingReminder, Region, ReminderDefault
+from coordination.notifications.mail import lead_time
+from coordination.notifications.meeting_mail import RELATED, meeting_message
+from coordination.notifications.outbox import deliveries_create
+from coordination.notifications.registry import Kind, register
 from coordination.selectors.notifications import reminder_recipients
-from coordination.services.notifications import deliveries_create, start_stamp
 
 # Four weeks: a longer lead is a planning note, not a reminder.
 MAX_REMINDER_MINUTES = 28 * 24 * 60
@@ -51,8 +55,17 @@ def clean_reminder_minutes(values) -> list[int]:
     return minutes
 
 
+def start_stamp(starts_at: datetime) -> str:
+    return starts_at.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
+
+
 def reminder_key(minutes: int, starts_at: datetime) -> str:
     return f"{minutes}m@{start_stamp(starts_at)}"
+
+
+def reminder_minutes(delivery) -> int:
+    """The offset of a reminder delivery ("60m@20241120T0200Z" -> 60)."""
+    return int(delivery.key.split("m@", 1)[0])
 
 
 def _offsets(meeting: Meeting) -> list[int]:
@@ -194,3 +207,33 @@ def _dispatch(slots: list[MeetingReminder], now: datetime) -> int:
         status=ReminderStatus.SKIPPED, processed_at=now
     )
     return queued
+
+
+# --- the kind -----------------------------------------------------------------------------------
+
+
+def _obsolete(delivery, now: datetime) -> str:
+    meeting = delivery.meeting
+    if meeting.status == MeetingStatus.CANCELLED:
+        return "meeting cancelled"
+    if meeting.starts_at <= now:
+        return "meeting already started"
+    if not delivery.key.endswith("@" + start_stamp(meeting.starts_at)):
+        return "meeting rescheduled"
+    return ""
+
+
+def _build(delivery):
+    return meeting_message(delivery, lead=lead_time(reminder_minutes(delivery)))
+
+
+register(
+    Kind(
+        value=DeliveryKind.REMINDER.value,
+        label=DeliveryKind.REMINDER.label,
+        build=_build,
+        obsolete=_obsolete,
+        related=RELATED,
+        detail=lambda delivery: _("%(n)s menit sebelum") % {"n": reminder_minutes(delivery)},
+    )
+)

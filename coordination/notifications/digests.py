@@ -1,4 +1,4 @@
-"""Readiness digests by mail.
+"""Readiness digests by mail: the producer the beat job runs, and the two digest kinds.
 
 - Daily, from PILKADA_DIGEST_HOUR (07:00) in the time zone of the agency's region: each liaison
   of an agency with overdue, at-risk or blocked tasks gets one digest (key = the local date).
@@ -26,8 +26,10 @@ from django.utils.translation import gettext as _
 
 from coordination.enums import AgencyKind, DeliveryKind, RegionTimeZone, Role, TaskStatus
 from coordination.models import Delivery, Membership, Person, ReadinessTask
+from coordination.notifications.mail import email_message
+from coordination.notifications.outbox import deliveries_create
+from coordination.notifications.registry import Kind, register
 from coordination.permissions import subtree_q
-from coordination.services.notifications import deliveries_create
 
 LIST_LIMIT = 15
 PROBLEM_STATUSES = (TaskStatus.AT_RISK, TaskStatus.BLOCKED)
@@ -191,8 +193,8 @@ def _weekly_context(person: Person, today: date) -> dict | None:
     }
 
 
-def digest_parts(delivery: Delivery) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of a digest (in the active language)."""
+def digest_message(delivery: Delivery):
+    """The digest's message (in the active language)."""
     context = digest_context(delivery) or {}
     context.update(
         {
@@ -209,6 +211,26 @@ def digest_parts(delivery: Delivery) -> tuple[str, str, str]:
         }
     else:
         subject = _("Ringkasan mingguan kesiapan, %(week)s") % {"week": context.get("week", "")}
-    text = render_to_string("coordination/mail/digest.txt", context)
-    html = render_to_string("coordination/mail/digest.html", context)
-    return subject, text, html
+    return email_message(
+        delivery,
+        subject=subject,
+        text=render_to_string("coordination/mail/digest.txt", context),
+        html=render_to_string("coordination/mail/digest.html", context),
+    )
+
+
+def _obsolete(delivery: Delivery, now: datetime) -> str:
+    if not delivery.person.receives_digests:
+        return "digests turned off"
+    return "" if digest_context(delivery, now) else "nothing to report"
+
+
+for _value in (DeliveryKind.DIGEST_DAILY, DeliveryKind.DIGEST_WEEKLY):
+    register(Kind(value=_value.value, label=_value.label, build=digest_message, obsolete=_obsolete))
+
+
+def person_digests_set(*, person: Person, receives_digests: bool) -> None:
+    """A person's own choice about readiness digests; invitations and reminders for meetings
+    they are invited to are not covered by it and always go out."""
+    person.receives_digests = receives_digests
+    person.save(update_fields=["receives_digests"])

@@ -1,0 +1,75 @@
+"""The mail about a meeting (invitation, update, cancellation, withdrawal, reminder): one text in
+the recipient's language with the time in the meeting region's zone, and the calendar entry."""
+
+from email.mime.text import MIMEText
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from coordination import ics
+from coordination.enums import DeliveryKind
+from coordination.models import Meeting
+from coordination.notifications.mail import email_message
+from pilkada.common import localtime
+
+CANCEL_KINDS = {DeliveryKind.CANCELLATION, DeliveryKind.WITHDRAWAL}
+# What a meeting delivery needs fetched with it.
+RELATED = ("meeting", "meeting__region", "meeting__organiser")
+
+_SUBJECTS = {
+    DeliveryKind.INVITATION: _("Undangan rapat: %(title)s, %(when)s"),
+    DeliveryKind.UPDATE: _("Perubahan rapat: %(title)s, %(when)s"),
+    DeliveryKind.CANCELLATION: _("Rapat dibatalkan: %(title)s, %(when)s"),
+    DeliveryKind.WITHDRAWAL: _("Undangan ditarik: %(title)s, %(when)s"),
+    DeliveryKind.REMINDER: _("Pengingat rapat: %(title)s, %(when)s"),
+}
+
+
+def meeting_url(meeting: Meeting) -> str:
+    """Absolute link to the meeting's page."""
+    return settings.SITE_URL + reverse("coordination:meeting_detail", args=[meeting.pk])
+
+
+def meeting_when(meeting: Meeting) -> str:
+    """'Rabu, 20 November 2024, 09.00–11.00 WIB' in the active language and the region's zone."""
+    return localtime.span_text(meeting.starts_at, meeting.ends_at, meeting.region)
+
+
+def meeting_message(delivery, *, lead: str = ""):
+    """The message of a meeting delivery; `lead` ('1 jam') only for reminders."""
+    meeting = delivery.meeting
+    url = meeting_url(meeting)
+    context = {
+        "person": delivery.person,
+        "meeting": meeting,
+        "kind": delivery.kind,
+        "when": meeting_when(meeting),
+        "url": url,
+        "zone": meeting.region.get_timezone_display(),
+        "lead": lead,
+        "reason": meeting.cancel_reason,
+        "language": translation.get_language(),
+    }
+    subject = str(_SUBJECTS[delivery.kind]) % {
+        "title": meeting.title,
+        "when": localtime.datetime_text(meeting.starts_at, meeting.region),
+    }
+    message = email_message(
+        delivery,
+        subject=subject,
+        text=render_to_string("coordination/mail/meeting.txt", context),
+        html=render_to_string("coordination/mail/meeting.html", context),
+    )
+    method = ics.METHOD_CANCEL if delivery.kind in CANCEL_KINDS else ics.METHOD_REQUEST
+    calendar = ics.meeting_calendar(
+        meeting=meeting, method=method, attendee=delivery.person, url=url
+    )
+    # text/calendar with the METHOD parameter is what calendar programs look for.
+    part = MIMEText(calendar.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="rapat.ics")
+    message.attach(part)
+    return message

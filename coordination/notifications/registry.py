@@ -1,0 +1,69 @@
+"""The kinds of delivery the outbox knows, each registered by the module that produces it.
+
+The outbox (`outbox.py`) claims, sends, retries and recovers rows without knowing what they are
+about; for everything kind-specific it asks the kind registered here:
+
+- `build(delivery)` makes the message, in the recipient's language (already active when called),
+  and sets `delivery.subject` for the delivery log;
+- `obsolete(delivery, now)` says why a queued row must no longer go out ("" when it should):
+  a reminder for a meeting that was cancelled, a digest with nothing left to say;
+- `related` names what `select_related` should fetch with the row before the two are called;
+- `detail(delivery)`, optional, adds a few words to the kind in the delivery log ("60 menit
+  sebelum" for a reminder).
+
+A new kind is one module that calls `register(Kind(...))` at import and one line in its app's
+`AppConfig.ready()` that imports the module (coordination's own kinds: `coordination.apps`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+def _never_obsolete(delivery, now: datetime) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    value: str
+    label: str
+    build: Callable
+    obsolete: Callable[[object, datetime], str] = _never_obsolete
+    related: tuple[str, ...] = field(default=())
+    detail: Callable[[object], str] | None = None
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Add a kind; registering the same value twice with a different spec is a programming error."""
+    existing = _KINDS.get(kind.value)
+    if existing is not None and existing != kind:
+        raise ValueError(f"delivery kind {kind.value!r} is already registered")
+    _KINDS[kind.value] = kind
+    return kind
+
+
+def kind_for(value: str) -> Kind:
+    """The registered kind; a LookupError means its module was never imported (see above)."""
+    try:
+        return _KINDS[value]
+    except KeyError as exc:
+        raise LookupError(f"no delivery kind {value!r} is registered") from exc
+
+
+def kind_label(value: str) -> str:
+    kind = _KINDS.get(value)
+    return str(kind.label) if kind is not None else value
+
+
+def kind_detail(delivery) -> str:
+    kind = _KINDS.get(delivery.kind)
+    return kind.detail(delivery) if kind is not None and kind.detail is not None else ""
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """(value, label) of every registered kind, for filters of the delivery log."""
+    return [(kind.value, kind.label) for kind in _KINDS.values()]
