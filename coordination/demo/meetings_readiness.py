@@ -22,20 +22,18 @@ from coordination.enums import (
     TaskStatus,
 )
 from coordination.models import Agency, Checklist, Meeting, Person, ReadinessTask, Region
+from coordination.services.elections import (
+    PILKADA_2024_VOTING_DAY,
+    checklist_create,
+    election_seed_pilkada_2024,
+)
 from coordination.services.meeting_records import (
     meeting_attendance_record,
     meeting_minutes_record,
     meeting_respond,
 )
 from coordination.services.meetings import meeting_create, meeting_series_create
-from coordination.services.readiness import (
-    PILKADA_2024_VOTING_DAY,
-    action_items_create,
-    checklist_create,
-    checklist_stamp,
-    election_seed_pilkada_2024,
-    task_status_update,
-)
+from coordination.services.readiness import action_items_create, checklist_stamp, task_status_update
 
 WIB = ZoneInfo("Asia/Jakarta")
 DEMO_ELECTION = "Pilkada Serentak 2024 (linimasa demo)"

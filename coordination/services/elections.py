@@ -2,7 +2,7 @@
 them from the portal (a new deployment sets up its own election without the Django admin)."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,13 +35,49 @@ def _clean(obj, *, exclude: Iterable[str] = ()) -> None:
 
 
 @transaction.atomic
-def election_register(
+def election_create(
     *, actor: Person | None, name: str, voting_day: date, is_active: bool = True
 ) -> Election:
     _require_manage(actor)
     election = Election(name=name.strip(), voting_day=voting_day, is_active=is_active)
     _clean(election)
     election.save()
+    return election
+
+
+# The Pilkada 2024 timeline (the 2024 stage regulation), used as the demo and as a template.
+PILKADA_2024_NAME = "Pilkada Serentak 2024"
+PILKADA_2024_VOTING_DAY = date(2024, 11, 27)
+PILKADA_2024_STAGES = [
+    ("Pembentukan badan ad hoc (PPK, PPS, KPPS)", date(2024, 4, 17), date(2024, 11, 5)),
+    ("Pemutakhiran data pemilih", date(2024, 5, 31), date(2024, 9, 23)),
+    ("Pendaftaran pasangan calon", date(2024, 8, 27), date(2024, 8, 29)),
+    ("Penetapan pasangan calon", date(2024, 9, 22), date(2024, 9, 22)),
+    ("Kampanye", date(2024, 9, 25), date(2024, 11, 23)),
+    ("Masa tenang", date(2024, 11, 24), date(2024, 11, 26)),
+    ("Pemungutan suara", date(2024, 11, 27), date(2024, 11, 27)),
+    ("Penghitungan dan rekapitulasi suara", date(2024, 11, 27), date(2024, 12, 16)),
+]
+
+
+@transaction.atomic
+def election_seed_pilkada_2024(*, shift_days: int = 0, name: str = PILKADA_2024_NAME) -> Election:
+    """The Pilkada 2024 timeline as a system write (demo, benchmarks); `shift_days` moves every
+    date (the demo plays it near today). Returns the existing election of that name unchanged."""
+    existing = Election.objects.filter(name=name).first()
+    if existing is not None:
+        return existing
+    shift = timedelta(days=shift_days)
+    election = election_create(actor=None, name=name, voting_day=PILKADA_2024_VOTING_DAY + shift)
+    for order, (stage_name, starts_on, ends_on) in enumerate(PILKADA_2024_STAGES, start=1):
+        stage_create(
+            actor=None,
+            election=election,
+            name=stage_name,
+            starts_on=starts_on + shift,
+            ends_on=ends_on + shift,
+            order=order,
+        )
     return election
 
 
@@ -181,7 +217,7 @@ def _save_items(checklist: Checklist, items: list[dict]) -> None:
 
 
 @transaction.atomic
-def checklist_register(
+def checklist_create(
     *,
     actor: Person | None,
     election: Election,

@@ -1,5 +1,5 @@
-"""Writes of readiness: elections and stages, tasks, checklists stamped onto regions, and the
-status updates liaisons send from the field."""
+"""Writes of readiness: tasks, checklists stamped onto regions, and the status updates liaisons
+send from the field (elections, stages and checklist templates: `services/elections.py`)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,49 +38,6 @@ TASK_FIELDS = (
     "due_on",
     "priority",
 )
-
-# The Pilkada 2024 timeline (the 2024 stage regulation), used as the demo and as a template.
-PILKADA_2024_NAME = "Pilkada Serentak 2024"
-PILKADA_2024_VOTING_DAY = date(2024, 11, 27)
-PILKADA_2024_STAGES = [
-    ("Pembentukan badan ad hoc (PPK, PPS, KPPS)", date(2024, 4, 17), date(2024, 11, 5)),
-    ("Pemutakhiran data pemilih", date(2024, 5, 31), date(2024, 9, 23)),
-    ("Pendaftaran pasangan calon", date(2024, 8, 27), date(2024, 8, 29)),
-    ("Penetapan pasangan calon", date(2024, 9, 22), date(2024, 9, 22)),
-    ("Kampanye", date(2024, 9, 25), date(2024, 11, 23)),
-    ("Masa tenang", date(2024, 11, 24), date(2024, 11, 26)),
-    ("Pemungutan suara", date(2024, 11, 27), date(2024, 11, 27)),
-    ("Penghitungan dan rekapitulasi suara", date(2024, 11, 27), date(2024, 12, 16)),
-]
-
-
-@transaction.atomic
-def election_create(
-    *, name: str, voting_day: date, stages: Iterable[tuple[str, date, date]] = (), **extra
-) -> Election:
-    """Create an election with its timeline (or return the existing one of that name)."""
-    election, _created = Election.objects.get_or_create(
-        name=name, defaults={"voting_day": voting_day, **extra}
-    )
-    for order, (stage_name, starts_on, ends_on) in enumerate(stages, start=1):
-        stage = ElectionStage(
-            election=election, name=stage_name, starts_on=starts_on, ends_on=ends_on, order=order
-        )
-        if ElectionStage.objects.filter(election=election, name=stage_name).exists():
-            continue
-        stage.full_clean()
-        stage.save()
-    return election
-
-
-def election_seed_pilkada_2024(*, shift_days: int = 0, name: str = PILKADA_2024_NAME) -> Election:
-    """The Pilkada 2024 timeline; `shift_days` moves every date (the demo plays it near today)."""
-    shift = timedelta(days=shift_days)
-    return election_create(
-        name=name,
-        voting_day=PILKADA_2024_VOTING_DAY + shift,
-        stages=[(n, s + shift, e + shift) for n, s, e in PILKADA_2024_STAGES],
-    )
 
 
 def _check_task(task: ReadinessTask, actor: Person | None) -> None:
@@ -298,27 +255,6 @@ def checklist_stamp(
 
 
 @transaction.atomic
-def checklist_create(
-    *,
-    actor: Person | None,
-    name: str,
-    election: Election,
-    items: Iterable[dict],
-    description: str = "",
-) -> Checklist:
-    if actor is not None and not permissions.can_manage_elections(actor):
-        raise PermissionDenied(_("Hanya staf KPU provinsi yang dapat membuat daftar periksa."))
-    checklist = Checklist(name=name.strip(), description=description, election=election)
-    checklist.created_by = actor
-    checklist.full_clean(exclude=["created_by"])
-    checklist.save()
-    for order, item in enumerate(items, start=1):
-        row = ChecklistItem(checklist=checklist, order=order, **item)
-        row.full_clean()
-        row.save()
-    return checklist
-
-
 def action_items_create(
     *, actor: Person | None, meeting: Meeting, election: Election, items: Iterable[dict]
 ) -> list[ReadinessTask]:

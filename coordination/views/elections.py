@@ -18,9 +18,9 @@ from coordination.forms.elections import (
 )
 from coordination.models import Checklist, Election, ElectionStage
 from coordination.services.elections import (
-    checklist_register,
+    checklist_create,
     checklist_update,
-    election_register,
+    election_create,
     election_update,
     stage_create,
     stage_update,
@@ -68,7 +68,7 @@ def election_create_view(request):
     form = ElectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            election = election_register(actor=request.user, **form.cleaned_data)
+            election = election_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -194,7 +194,7 @@ def _checklist_form(request, *, election: Election, checklist: Checklist | None)
         fields = {**form.cleaned_data, "items": formset.items()}
         try:
             if checklist is None:
-                checklist = checklist_register(actor=request.user, election=election, **fields)
+                checklist = checklist_create(actor=request.user, election=election, **fields)
             else:
                 checklist_update(actor=request.user, checklist=checklist, **fields)
         except ValidationError as exc:

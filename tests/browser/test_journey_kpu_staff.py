@@ -28,7 +28,7 @@ def staff_world(demo):
 
     from coordination.enums import AgencyKind, TaskCategory
     from coordination.models import Election, Region
-    from coordination.services.readiness import checklist_create
+    from coordination.services.elections import checklist_create
 
     election = Election.objects.order_by("-voting_day").first()
     checklist_create(

@@ -39,7 +39,8 @@ def test_admin_is_closed_to_kpu_staff(client, province_staff):
 def readiness(bengkulu):
     """One of each readiness object, so every admin page has a row to show and to open."""
     from coordination.models import Agency, Region
-    from coordination.services.readiness import checklist_create, task_status_update
+    from coordination.services.elections import checklist_create
+    from coordination.services.readiness import task_status_update
 
     regency = Region.objects.get(code="17.01")
     agency = factories.AgencyFactory(name="Bawaslu 17.01", kind="bawaslu", region=regency)

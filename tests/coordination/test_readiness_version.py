@@ -7,8 +7,8 @@ from coordination.enums import AgencyKind, TaskCategory, TaskStatus
 from coordination.models import Region
 from coordination.readiness_version import readiness_version
 from coordination.selectors.readiness import TaskFilters, national_summary
+from coordination.services.elections import checklist_create
 from coordination.services.readiness import (
-    checklist_create,
     checklist_stamp,
     task_create,
     task_status_update,

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from coordination.services.elections import (
-    checklist_register,
-    election_register,
+    checklist_create,
+    election_create,
     stage_create,
     stage_update,
 )
@@ -15,18 +15,18 @@ pytestmark = pytest.mark.unit
 ITEM = {"title": "Gudang", "category": "logistik", "agency_kind": "kpu", "days_before_voting": 7}
 
 
-def test_election_register_refused_to_regency_staff(regency_staff):
+def test_election_create_refused_to_regency_staff(regency_staff):
     with pytest.raises(PermissionDenied):
-        election_register(actor=regency_staff, name="X", voting_day=date(2030, 1, 1))
+        election_create(actor=regency_staff, name="X", voting_day=date(2030, 1, 1))
 
 
-def test_election_register_by_province_staff(province_staff):
-    election = election_register(actor=province_staff, name=" X ", voting_day=date(2030, 1, 1))
+def test_election_create_by_province_staff(province_staff):
+    election = election_create(actor=province_staff, name=" X ", voting_day=date(2030, 1, 1))
     assert (election.name, election.is_active) == ("X", True)
 
 
 def test_stage_create_appends_after_last_order(province_staff):
-    election = election_register(actor=province_staff, name="X", voting_day=date(2030, 1, 1))
+    election = election_create(actor=province_staff, name="X", voting_day=date(2030, 1, 1))
     day = date(2029, 12, 1)
     first = stage_create(
         actor=province_staff, election=election, name="A", starts_on=day, ends_on=day
@@ -36,7 +36,7 @@ def test_stage_create_appends_after_last_order(province_staff):
 
 
 def test_stage_update_refuses_end_before_start(province_staff):
-    election = election_register(actor=None, name="X", voting_day=date(2030, 1, 1))
+    election = election_create(actor=None, name="X", voting_day=date(2030, 1, 1))
     stage = stage_create(
         actor=None,
         election=election,
@@ -56,18 +56,18 @@ def test_stage_update_refuses_end_before_start(province_staff):
     assert list(exc.value.message_dict) == ["ends_on"]
 
 
-def test_checklist_register_refused_to_regency_staff(regency_staff):
-    election = election_register(actor=None, name="X", voting_day=date(2030, 1, 1))
+def test_checklist_create_refused_to_regency_staff(regency_staff):
+    election = election_create(actor=None, name="X", voting_day=date(2030, 1, 1))
     with pytest.raises(PermissionDenied):
-        checklist_register(actor=regency_staff, election=election, name="C", items=[ITEM])
+        checklist_create(actor=regency_staff, election=election, name="C", items=[ITEM])
 
 
-def test_checklist_register_rolls_back_on_bad_item(province_staff):
+def test_checklist_create_rolls_back_on_bad_item(province_staff):
     from coordination.models import Checklist
 
-    election = election_register(actor=None, name="X", voting_day=date(2030, 1, 1))
+    election = election_create(actor=None, name="X", voting_day=date(2030, 1, 1))
     with pytest.raises(ValidationError):
-        checklist_register(
+        checklist_create(
             actor=province_staff,
             election=election,
             name="C",

@@ -8,12 +8,8 @@ from django.db import connection
 
 from coordination.enums import AgencyKind, TaskCategory, TaskStatus
 from coordination.models import ReadinessTask, TaskUpdate
-from coordination.services.readiness import (
-    checklist_create,
-    checklist_stamp,
-    election_seed_pilkada_2024,
-    task_status_update,
-)
+from coordination.services.elections import checklist_create, election_seed_pilkada_2024
+from coordination.services.readiness import checklist_stamp, task_status_update
 from coordination.services.task_csv import tasks_import_csv
 from tests import factories
 
@@ -156,7 +152,19 @@ def test_checklist_stamp_creates_per_region_and_is_idempotent(
 
 
 def test_checklist_stamp_outside_scope_is_denied(regency_staff, other_regency, election):
-    checklist = checklist_create(actor=None, name="X", election=election, items=[])
+    checklist = checklist_create(
+        actor=None,
+        name="X",
+        election=election,
+        items=[
+            {
+                "title": "Gudang",
+                "category": TaskCategory.LOGISTICS,
+                "agency_kind": "kpu",
+                "days_before_voting": 10,
+            }
+        ],
+    )
     with pytest.raises(PermissionDenied):
         checklist_stamp(actor=regency_staff, checklist=checklist, regions=[other_regency])
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from coordination.models import Checklist, ChecklistItem, Election, ElectionStage
-from coordination.services.elections import checklist_register, stage_create
+from coordination.services.elections import checklist_create, stage_create
 from tests import factories
 
 pytestmark = pytest.mark.integration
@@ -30,7 +30,7 @@ def stage(election):
 
 @pytest.fixture
 def checklist(election, stage):
-    return checklist_register(
+    return checklist_create(
         actor=None,
         election=election,
         name="Kesiapan TPS",
@@ -350,7 +350,7 @@ def test_checklist_edit_changes_adds_and_removes_items(client, province_staff, c
 def test_checklist_edit_refuses_item_of_another_checklist(
     client, province_staff, checklist, election
 ):
-    other = checklist_register(
+    other = checklist_create(
         actor=None,
         election=election,
         name="Lain",
