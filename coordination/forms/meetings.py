@@ -12,13 +12,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coordination.enums import RSVP, MeetingKind, SeriesFrequency, TaskCategory
+from coordination.enums import RSVP, MeetingKind, MeetingStatus, SeriesFrequency, TaskCategory
 from coordination.forms.people import RegionChoiceField
 from coordination.models import Agency, Person, Region
 from coordination.notifications.reminders import (
     MAX_REMINDER_MINUTES,
     MAX_REMINDERS,
     clean_reminder_minutes,
+    reminder_minutes_for_staff,
 )
 from coordination.services.files import allowed_extensions_text
 
@@ -152,7 +153,9 @@ class MeetingCreateForm(MeetingForm):
         help_text=_("Setiap pertemuan seri dapat diubah sendiri-sendiri sesudahnya."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("reminder_offsets", reminder_minutes_for_staff(user=user))
         super().__init__(*args, **kwargs)
         field = self.fields["reminder_offsets"]
         field.help_text = format_lazy(
@@ -168,6 +171,19 @@ class MeetingCreateForm(MeetingForm):
         if data.get("frequency") and data.get("record_as_held"):
             self.add_error("frequency", _("Rapat yang sudah terlaksana tidak dibuat berulang."))
         return data
+
+    def create_kwargs(self) -> dict:
+        """The arguments of `meeting_schedule`: "record as held" becomes the status, and offsets
+        left as offered (or emptied) are dropped, so the meeting takes the default of its own
+        region, which may differ from the one the form was prefilled for."""
+        data = self.cleaned_data
+        kwargs = self.service_kwargs()
+        kwargs["status"] = MeetingStatus.HELD if data["record_as_held"] else MeetingStatus.SCHEDULED
+        if not kwargs["reminder_offsets"] or "reminder_offsets" not in self.changed_data:
+            kwargs.pop("reminder_offsets")
+        if data.get("frequency"):
+            kwargs.update(frequency=data["frequency"], until=data["until"])
+        return kwargs
 
 
 def local_initial(meeting) -> dict:

@@ -100,6 +100,15 @@ def default_reminder_minutes(*, region: Region | str) -> list[int]:
     return list(settings.PILKADA_DEFAULT_REMINDER_MINUTES)
 
 
+def reminder_minutes_for_staff(*, user) -> list[int]:
+    """The default offered on a new meeting's form: that of the widest region the person
+    manages (PILKADA_DEFAULT_REMINDER_MINUTES for anyone else)."""
+    codes = sorted(permissions.access_for(user).staff_region_codes, key=lambda c: (len(c), c))
+    if codes:
+        return default_reminder_minutes(region=codes[0])
+    return list(settings.PILKADA_DEFAULT_REMINDER_MINUTES)
+
+
 @transaction.atomic
 def reminder_default_set(*, actor, region: Region, minutes_before) -> ReminderDefault:
     """KPU staff set the reminder offsets new meetings in their region start with."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from coordination import permissions
 from coordination.models import Checklist, ChecklistItem, Election, ElectionStage, Person
+from pilkada.common.validation import full_clean_or_raise
 
 ITEM_FIELDS = (
     "title",
@@ -101,13 +102,7 @@ def _check_stage(stage: ElectionStage) -> None:
         duplicate = duplicate.exclude(pk=stage.pk)
     if stage.name and duplicate.exists():
         errors["name"] = [_("Pemilihan ini sudah punya tahapan dengan nama itu.")]
-    try:
-        _clean(stage, exclude=["election"])
-    except ValidationError as exc:
-        for key, messages in exc.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    full_clean_or_raise(stage, errors, exclude=["election"], validate_constraints=False)
 
 
 @transaction.atomic
@@ -162,13 +157,7 @@ def _check_checklist(checklist: Checklist) -> None:
         duplicate = duplicate.exclude(pk=checklist.pk)
     if checklist.name and duplicate.exists():
         errors["name"] = [_("Sudah ada daftar periksa dengan nama itu.")]
-    try:
-        _clean(checklist, exclude=["created_by"])
-    except ValidationError as exc:
-        for key, messages in exc.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    full_clean_or_raise(checklist, errors, exclude=["created_by"], validate_constraints=False)
 
 
 def _save_items(checklist: Checklist, items: list[dict]) -> None:

@@ -39,6 +39,7 @@ from coordination.notifications.reminders import (
     default_reminder_minutes,
 )
 from coordination.selectors.meetings import meeting_recipient_ids
+from pilkada.common.validation import full_clean_or_raise
 
 # Changing any of these means invitees must replace their calendar entry.
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "location", "online_url")
@@ -95,14 +96,10 @@ def _validate(
         and not permissions.can_manage_region(actor, meeting.region_id)
     ):
         errors.setdefault("region", []).append(_("Wilayah ini di luar kewenangan Anda."))
-    try:
-        # The end-after-start constraint is checked above with a message on the field.
-        meeting.full_clean(exclude=["series", "created_by"], validate_constraints=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    # The end-after-start constraint is checked above with a message on the field.
+    full_clean_or_raise(
+        meeting, errors, exclude=["series", "created_by"], validate_constraints=False
+    )
 
 
 def _clean_offsets(meeting: Meeting) -> list[str]:
@@ -339,6 +336,18 @@ def series_dates(*, first: date, frequency: str, until: date) -> list[date]:
         dates.append(current)
         step += 1
     return dates
+
+
+@transaction.atomic
+def meeting_schedule(
+    *, actor: Person | None, frequency: str = "", until: date | None = None, **fields
+) -> Meeting:
+    """What the "new meeting" form asks for: one meeting, or with a `frequency` a regular series
+    until `until` (then its first occurrence is returned)."""
+    if frequency:
+        series = meeting_series_create(actor=actor, frequency=frequency, until=until, **fields)
+        return series.meetings.order_by("starts_at").first()
+    return meeting_create(actor=actor, **fields)
 
 
 @transaction.atomic

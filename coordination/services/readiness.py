@@ -26,6 +26,7 @@ from coordination.models import (
 )
 from coordination.readiness_version import readiness_changed
 from coordination.services.files import upload_store_after_commit, upload_validate
+from pilkada.common.validation import full_clean_or_raise
 
 TASK_FIELDS = (
     "title",
@@ -52,13 +53,7 @@ def _check_task(task: ReadinessTask, actor: Person | None) -> None:
         errors["stage"] = [_("Tahapan ini bukan dari pemilihan yang dipilih.")]
     if task.agency_id and not task.agency.is_active:
         errors["agency"] = [_("Lembaga ini tidak aktif.")]
-    try:
-        task.full_clean(exclude=["created_by", "meeting", "checklist_item"])
-    except ValidationError as exc:
-        for key, messages in exc.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    full_clean_or_raise(task, errors, exclude=["created_by", "meeting", "checklist_item"])
 
 
 @transaction.atomic
@@ -163,13 +158,7 @@ def task_status_update(
             upload_validate(upload=evidence_file)
         except ValidationError as exc:
             errors["evidence_file"] = exc.messages
-    try:
-        entry.full_clean(exclude=["task", "author", "evidence_file"])
-    except ValidationError as exc:
-        for key, messages in exc.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    full_clean_or_raise(entry, errors, exclude=["task", "author", "evidence_file"])
     if evidence_file is not None:
         entry.evidence_name = (evidence_file.name or "bukti")[-255:]
         upload_store_after_commit(

@@ -23,8 +23,8 @@ from coordination.selectors.regions import regions_manageable_by
 from coordination.services.agencies import agency_create
 from coordination.services.invitations import invitation_create
 from pilkada.common.decorators import predicate_required
-from pilkada.common.forms import apply_validation_error
 from pilkada.common.params import query_text
+from pilkada.common.validation import apply_validation_error
 
 PAGE_SIZE = 50
 

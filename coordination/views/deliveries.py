@@ -18,7 +18,7 @@ from coordination.notifications.outbox import delivery_retry
 from coordination.notifications.reminders import default_reminder_minutes, reminder_default_set
 from coordination.selectors.notifications import meeting_deliveries, meeting_delivery_counts
 from pilkada.common.decorators import predicate_required
-from pilkada.common.forms import apply_validation_error
+from pilkada.common.validation import apply_validation_error
 
 PAGE_SIZE = 50
 

@@ -26,7 +26,7 @@ from coordination.services.elections import (
     stage_update,
 )
 from pilkada.common.decorators import predicate_required
-from pilkada.common.forms import apply_validation_error
+from pilkada.common.validation import apply_validation_error
 
 
 @predicate_required(permissions.can_view_elections)

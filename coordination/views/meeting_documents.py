@@ -13,7 +13,7 @@ from coordination.models import MeetingDocument
 from coordination.services.meeting_records import meeting_document_add, meeting_document_delete
 from coordination.views.meetings import detail_context, managed_meeting_or_403, meeting_or_404
 from pilkada.common.decorators import predicate_required
-from pilkada.common.forms import apply_validation_error
+from pilkada.common.validation import apply_validation_error
 
 
 @predicate_required(permissions.is_kpu_staff)

@@ -2,7 +2,6 @@
 
 The documents attached to a meeting have their own module, `meeting_documents`."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,7 +25,6 @@ from coordination.forms.meetings import (
     local_initial,
 )
 from coordination.notifications.mail import lead_time
-from coordination.notifications.reminders import default_reminder_minutes
 from coordination.selectors.meetings import (
     colleagues_for_delegation,
     invitable_people,
@@ -43,15 +41,10 @@ from coordination.services.meeting_records import (
     meeting_minutes_with_actions_record,
     meeting_respond,
 )
-from coordination.services.meetings import (
-    meeting_cancel,
-    meeting_create,
-    meeting_series_create,
-    meeting_update,
-)
+from coordination.services.meetings import meeting_cancel, meeting_schedule, meeting_update
 from pilkada.common.decorators import predicate_required
-from pilkada.common.forms import apply_validation_error
 from pilkada.common.params import query_text
+from pilkada.common.validation import apply_validation_error
 
 PAGE_SIZE = 30
 
@@ -111,53 +104,32 @@ def _form_querysets(user) -> dict:
     }
 
 
-def _default_reminders(user) -> list[int]:
-    """The reminder default of the person's own KPU region (the widest one they manage)."""
-    codes = sorted(permissions.access_for(user).staff_region_codes, key=lambda c: (len(c), c))
-    if codes:
-        return default_reminder_minutes(region=codes[0])
-    return list(settings.PILKADA_DEFAULT_REMINDER_MINUTES)
-
-
 @predicate_required(permissions.can_create_meeting)
 @require_http_methods(["GET", "POST"])
 def meeting_create_view(request):
     form = MeetingCreateForm(
-        request.POST or None,
-        initial={"reminder_offsets": _default_reminders(request.user)},
-        **_form_querysets(request.user),
+        request.POST or None, user=request.user, **_form_querysets(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        status = MeetingStatus.HELD if data["record_as_held"] else MeetingStatus.SCHEDULED
-        kwargs = form.service_kwargs()
-        if not kwargs["reminder_offsets"] or "reminder_offsets" not in form.changed_data:
-            # Left as offered (or emptied): the meeting takes the default of its own region,
-            # which may differ from the default of the region the form was prefilled for.
-            kwargs.pop("reminder_offsets")
         try:
-            if data.get("frequency"):
-                series = meeting_series_create(
-                    actor=request.user,
-                    frequency=data["frequency"],
-                    until=data["until"],
-                    **kwargs,
-                )
-                meeting = series.meetings.order_by("starts_at").first()
-                messages.success(
-                    request,
-                    _("Seri rapat dibuat: %(n)s pertemuan.") % {"n": series.meetings.count()},
-                )
-            else:
-                meeting = meeting_create(actor=request.user, status=status, **kwargs)
-                messages.success(request, _("Rapat dijadwalkan."))
+            meeting = meeting_schedule(actor=request.user, **form.create_kwargs())
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except PermissionDenied:
             form.add_error(None, _("Anda tidak berwenang menjadwalkan rapat ini."))
         else:
+            messages.success(request, _created_message(meeting))
             return redirect("coordination:meeting_detail", pk=meeting.pk)
     return render(request, "coordination/meetings/form.html", {"form": form, "meeting": None})
+
+
+def _created_message(meeting) -> str:
+    if meeting.series_id:
+        count = meeting.series.meetings.count()
+        return _("Seri rapat dibuat: %(n)s pertemuan.") % {"n": count}
+    if meeting.status == MeetingStatus.HELD:
+        return _("Rapat tercatat sebagai sudah terlaksana.")
+    return _("Rapat dijadwalkan.")
 
 
 @predicate_required(permissions.is_kpu_staff)

@@ -33,8 +33,8 @@ from coordination.services.readiness import (
 from coordination.services.task_csv import tasks_csv_template, tasks_export_csv, tasks_import_csv
 from pilkada.common.csvio import csv_response
 from pilkada.common.decorators import predicate_required
-from pilkada.common.forms import apply_validation_error
 from pilkada.common.params import query_id, query_text
+from pilkada.common.validation import apply_validation_error
 
 PAGE_SIZE = 50
 

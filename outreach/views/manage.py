@@ -19,7 +19,7 @@ from outreach.selectors.events import managed_events
 from outreach.services import events as services
 from outreach.services.imports import COLUMNS, events_import_csv, import_template_csv
 from pilkada.common.decorators import predicate_required
-from pilkada.common.forms import apply_validation_error
+from pilkada.common.validation import apply_validation_error
 
 PAGE_SIZE = 50
 REGION_STEP = "_pilih_wilayah"

@@ -1,7 +1,19 @@
-"""Helpers for showing a service's ValidationError on the form the person filled in."""
+"""Validation errors, from a service's checks to the form the person filled in."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+
+def full_clean_or_raise(obj, errors: dict[str, list], **full_clean_kwargs) -> None:
+    """Run the model's own validation after the service's checks and raise one ValidationError
+    with both, each message on its field, so a form shows every problem at once."""
+    try:
+        obj.full_clean(**full_clean_kwargs)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
