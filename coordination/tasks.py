@@ -1,42 +1,16 @@
 """Celery tasks of the coordination app: thin wrappers that call the notification package.
 
-Periodic jobs are scheduled in pilkada/settings/celery.py (CELERY_BEAT_SCHEDULE).
+Periodic jobs are scheduled in pilkada/settings/celery.py (CELERY_BEAT_SCHEDULE). The send task
+of the outbox is defined beside it (`coordination.notifications.tasks`) and imported here so that
+the worker, which discovers `<app>.tasks` modules, registers it.
 """
 
-import logging
-
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 
 from coordination.notifications import digests, outbox, reminders
+from coordination.notifications.tasks import send_delivery
 
-logger = logging.getLogger(__name__)
-
-# Far below PILKADA_DELIVERY_STALE_SECONDS: a "sending" row older than that has no living task.
-SEND_SOFT_TIME_LIMIT = 60
-SEND_TIME_LIMIT = 90
-
-
-@shared_task(
-    name="coordination.send_delivery",
-    bind=True,
-    acks_late=True,
-    max_retries=None,  # the delivery row counts attempts (PILKADA_DELIVERY_MAX_ATTEMPTS)
-    soft_time_limit=SEND_SOFT_TIME_LIMIT,
-    time_limit=SEND_TIME_LIMIT,
-)
-def send_delivery(self, *, delivery_id: int) -> str:
-    try:
-        result = outbox.delivery_send(delivery_id=delivery_id)
-    except SoftTimeLimitExceeded:
-        result = outbox.delivery_abandon_attempt(
-            delivery_id=delivery_id, error="time limit exceeded while sending"
-        )
-    if result.retry_in is not None:
-        raise self.retry(countdown=result.retry_in)
-    if result.outcome.startswith("not claimed"):
-        logger.info("delivery %s: %s", delivery_id, result.outcome)
-    return str(result.outcome)
+__all__ = ["dispatch_due_reminders", "recover_deliveries", "send_delivery", "send_digests"]
 
 
 @shared_task(name="coordination.dispatch_due_reminders")

@@ -1,5 +1,6 @@
 """Outreach events, their audience segments, after-event reports and the publication state."""
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -9,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach.enums import PUBLIC_STATUSES, AudienceSegment, EventStatus, OutreachMethod
+
+# The longest event the services accept; the public list relies on it to bound its index scan.
+MAX_DURATION = dt.timedelta(days=31)
 
 
 class OutreachEvent(models.Model):

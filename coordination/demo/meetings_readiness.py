@@ -32,7 +32,8 @@ from coordination.services.meeting_records import (
     meeting_minutes_record,
     meeting_respond,
 )
-from coordination.services.meetings import meeting_create, meeting_series_create
+from coordination.services.meeting_series import meeting_series_create
+from coordination.services.meetings import meeting_create
 from coordination.services.readiness import action_items_create, checklist_stamp, task_status_update
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coordination.enums import DeliveryStatus, ReminderStatus
-from coordination.notifications import registry
 
 
 class Delivery(models.Model):
@@ -72,15 +71,7 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind_label} {self.key} → {self.email} ({self.status})"
-
-    @property
-    def kind_label(self) -> str:
-        return registry.kind_label(self.kind)
-
-    @property
-    def kind_detail(self) -> str:
-        return registry.kind_detail(self)
+        return f"{self.kind} {self.key} → {self.email} ({self.status})"
 
 
 class MeetingReminder(models.Model):

@@ -123,7 +123,7 @@ def enqueue_after_commit(delivery_ids: list[int]) -> None:
 def deliveries_enqueue(*, delivery_ids: list[int]) -> None:
     """One task per delivery. A broker outage is logged, not raised: the rows are committed and
     `deliveries_recover` enqueues them again later."""
-    from coordination.tasks import send_delivery
+    from coordination.notifications.tasks import send_delivery
 
     for delivery_id in delivery_ids:
         try:

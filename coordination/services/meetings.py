@@ -1,20 +1,19 @@
-"""Every write that schedules a meeting: creation, changes, series, invitees, cancellation.
+"""Every write that schedules a meeting: creation, changes, invitees, cancellation.
 
-What happens once a meeting is scheduled (answers, attendance, minutes, documents) lives in
-`meeting_records`.
+Regular series live in `meeting_series`; what happens once a meeting is scheduled (answers,
+attendance, minutes, documents) in `meeting_records`.
 
-Each write that someone must hear about calls its hook in `meeting_notifications` inside the
-service's own transaction, after the change is saved. The hook records the `queued` deliveries in
-that transaction and enqueues the sending only once it commits, so the meeting change and its
-mail commit together or not at all: no crash between the two can lose a meeting's mail, and a
-rolled-back change sends nothing. `uid` never changes; `sequence` rises whenever invitees must
-replace their calendar entry (time, place, link, title, cancellation).
+Each write that someone must hear about calls its producer in
+`coordination.notifications.meetings` inside the service's own transaction, after the change is
+saved. The producer records the `queued` deliveries in that transaction and enqueues the sending
+only once it commits, so the meeting change and its mail commit together or not at all: no crash
+between the two can lose a meeting's mail, and a rolled-back change sends nothing. `uid` never
+changes; `sequence` rises whenever invitees must replace their calendar entry (time, place, link,
+title, cancellation).
 """
 
-import calendar
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination import permissions
-from coordination.enums import MeetingStatus, Role, SeriesFrequency
+from coordination.enums import MeetingStatus, Role
 from coordination.models import (
     Agency,
     Meeting,
@@ -55,7 +54,6 @@ EDITABLE_FIELDS = (
     "agenda",
     "reminder_offsets",
 )
-MAX_SERIES_OCCURRENCES = 60
 MEMBER_ROLES = (Role.LIAISON, Role.KPU_STAFF)
 
 
@@ -312,88 +310,3 @@ def meeting_cancel(*, actor: Person | None, meeting: Meeting, reason: str = "") 
     locked.refresh_from_db(fields=["sequence"])
     meeting_notifications.meeting_cancelled(meeting=locked)
     return locked
-
-
-def series_dates(*, first: date, frequency: str, until: date) -> list[date]:
-    """The dates of a series from `first` to `until` inclusive (monthly keeps the day, or the
-    month's last day when the month is shorter)."""
-    dates: list[date] = []
-    step = 0
-    while len(dates) <= MAX_SERIES_OCCURRENCES:
-        if frequency == SeriesFrequency.WEEKLY:
-            current = first + timedelta(weeks=step)
-        elif frequency == SeriesFrequency.BIWEEKLY:
-            current = first + timedelta(weeks=2 * step)
-        elif frequency == SeriesFrequency.MONTHLY:
-            month_index = first.month - 1 + step
-            year, month = first.year + month_index // 12, month_index % 12 + 1
-            day = min(first.day, calendar.monthrange(year, month)[1])
-            current = date(year, month, day)
-        else:
-            raise ValidationError({"frequency": _("Frekuensi tidak dikenal.")})
-        if current > until:
-            break
-        dates.append(current)
-        step += 1
-    return dates
-
-
-@transaction.atomic
-def meeting_schedule(
-    *, actor: Person | None, frequency: str = "", until: date | None = None, **fields
-) -> Meeting:
-    """What the "new meeting" form asks for: one meeting, or with a `frequency` a regular series
-    until `until` (then its first occurrence is returned)."""
-    if frequency:
-        series = meeting_series_create(actor=actor, frequency=frequency, until=until, **fields)
-        return series.meetings.order_by("starts_at").first()
-    return meeting_create(actor=actor, **fields)
-
-
-@transaction.atomic
-def meeting_series_create(
-    *,
-    actor: Person | None,
-    frequency: str,
-    until: date,
-    starts_at: datetime,
-    ends_at: datetime,
-    region: Region,
-    **meeting_fields,
-) -> MeetingSeries:
-    """Create a regular series and all its occurrences; each occurrence is an ordinary meeting.
-
-    Occurrences keep the local wall-clock time of the first one in the region's zone.
-    """
-    zone = ZoneInfo(region.timezone)
-    local_start = timezone.localtime(starts_at, zone)
-    duration = ends_at - starts_at
-    if until < local_start.date():
-        raise ValidationError({"until": _("Tanggal akhir seri harus sesudah rapat pertama.")})
-    dates = series_dates(first=local_start.date(), frequency=frequency, until=until)
-    if len(dates) > MAX_SERIES_OCCURRENCES:
-        raise ValidationError(
-            {
-                "until": _("Seri terlalu panjang: paling banyak %(n)s pertemuan.")
-                % {"n": MAX_SERIES_OCCURRENCES}
-            }
-        )
-    series = MeetingSeries(
-        title=meeting_fields.get("title", "").strip(),
-        frequency=frequency,
-        until=until,
-        created_by=actor,
-    )
-    series.full_clean(exclude=["created_by"])
-    series.save()
-    for day in dates:
-        start = datetime.combine(day, local_start.time(), tzinfo=zone)
-        meeting_create(
-            actor=actor,
-            region=region,
-            starts_at=start,
-            ends_at=start + duration,
-            series=series,
-            **meeting_fields,
-        )
-    return series

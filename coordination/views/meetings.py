@@ -41,7 +41,8 @@ from coordination.services.meeting_records import (
     meeting_minutes_with_actions_record,
     meeting_respond,
 )
-from coordination.services.meetings import meeting_cancel, meeting_schedule, meeting_update
+from coordination.services.meeting_series import meeting_schedule
+from coordination.services.meetings import meeting_cancel, meeting_update
 from pilkada.common.decorators import predicate_required
 from pilkada.common.params import query_text
 from pilkada.common.validation import apply_validation_error

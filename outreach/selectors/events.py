@@ -12,9 +12,8 @@ from coordination.enums import RegionLevel
 from coordination.models import Agency, Region
 from outreach import conf, permissions
 from outreach.enums import PUBLIC_STATUSES
-from outreach.models import OutreachEvent
+from outreach.models import MAX_DURATION, OutreachEvent
 from outreach.selectors.filters import EventFilters, apply_filters
-from outreach.services.events import MAX_DURATION
 
 # What a line in a calendar needs: the region with its ancestors' names and the organiser.
 DISPLAY_RELATED = ("region__parent__parent", "organiser")

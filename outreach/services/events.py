@@ -18,10 +18,9 @@ from coordination.enums import RegionLevel
 from coordination.models import Agency, Person, Region
 from outreach import permissions
 from outreach.enums import AudienceSegment, EventStatus, is_face_to_face
-from outreach.models import EventReport, EventSegment, OutreachEvent
+from outreach.models import MAX_DURATION, EventReport, EventSegment, OutreachEvent
 from outreach.services.publication import publication_bump
 
-MAX_DURATION = dt.timedelta(days=31)
 EDITABLE_FIELDS = (
     "title",
     "description",

@@ -17,13 +17,12 @@ from coordination.services.meeting_records import (
     meeting_minutes_record,
     meeting_respond,
 )
+from coordination.services.meeting_series import meeting_series_create, series_dates
 from coordination.services.meetings import (
     meeting_cancel,
     meeting_create,
     meeting_invitee_add,
-    meeting_series_create,
     meeting_update,
-    series_dates,
 )
 from tests import factories
 
