@@ -44,9 +44,11 @@ node-packages:
 test: install node-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff for style; import-linter for the import rules of docs/architecture.md (pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -1,6 +1,6 @@
 """Who may do what: named predicates used by views, templates and tests alike.
 
-The matrix (DESIGN.md section 5):
+The matrix (the README's role table):
 - superusers administer everything;
 - KPU staff of a province manage everything in the province; KPU staff of a regency manage their
   regency (a "managed region" is the region of a KPU agency where the person is KPU staff);

@@ -1,4 +1,5 @@
-"""Choices of the outreach domain (DESIGN.md section 2); models, forms and services import them."""
+"""Choices of the outreach domain (methods, audience segments, statuses); models, forms and
+services import them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -48,7 +48,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # Periodic jobs, all in one place (each task module documents what it does). Run exactly one
 # `celery -A pilkada beat`; a second one by mistake causes no duplicate mail (see
-# coordination/services/notifications.py), only wasted work.
+# coordination/notifications/outbox.py), only wasted work.
 CELERY_BEAT_SCHEDULE: dict = {
     # Every minute: turn due reminder slots into one delivery per recipient. Reminders are
     # promised "24 hours / 1 hour before", so a minute is the precision people notice.

@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
-# Public pages must stay light for a weak mobile connection (DESIGN.md, section 6).
+# Public pages must stay light for a weak mobile connection (README, the browser layer).
 PAGE_WEIGHT_LIMIT = 100 * 1024
 
 # axe-core is served to the page from the portal's own origin (answered by a route in the test,

@@ -1,4 +1,4 @@
-"""The role matrix of DESIGN.md section 5: every grant and every denial."""
+"""The role matrix (the README's role table): every grant and every denial."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

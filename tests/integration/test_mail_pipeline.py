@@ -136,9 +136,9 @@ def test_worker_killed_mid_batch_each_recipient_gets_one_copy(
     # The kill lands while both pool processes wait at RCPT for their next message, so every
     # message the server accepted before has been recorded as sent. A kill in the millisecond
     # between the server's "250 accepted" and that commit would resend one message after the
-    # stale timeout: the documented at-least-once window (services/notifications.py), which no
-    # SMTP sender can close. Waiting for the 40th message and killing at once used to aim right
-    # at that window.
+    # stale timeout: the documented at-least-once window (coordination/notifications/outbox.py),
+    # which no SMTP sender can close. Waiting for the 40th message and killing at once used to
+    # aim right at that window.
     smtp_server.hold_after = 40
     started = time.monotonic()
     meeting_notifications.meeting_created(meeting=meeting)

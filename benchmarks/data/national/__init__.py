@@ -1,4 +1,5 @@
-"""A deterministic national dataset for benchmarks (DESIGN.md section 3, readiness, outreach).
+"""A deterministic national dataset for benchmarks (docs/architecture.md: the size
+the portal is designed for).
 
 At scale 1.0: every official region, about 2,800 agencies (KPU, Bawaslu, Polri, TNI and Pemda in
 every province and kabupaten/kota), 20,000 meetings with their invitations, 500,000 readiness tasks

@@ -31,7 +31,7 @@ FULL_EVENTS = 300_000
 OWNED_MODELS = [TaskUpdate, ReadinessTask, MeetingInvitee, Meeting, Membership, Agency, Person]
 OWNED_MODELS += [ElectionStage, Election]
 
-# Pilkada 2024 stages as offsets in days from voting day (DESIGN.md section 2).
+# Pilkada 2024 stages as offsets in days from voting day (the 2024 stage regulation).
 STAGES = [
     ("Pembentukan badan ad hoc", -224, -22),
     ("Pemutakhiran data pemilih", -180, -65),
