@@ -1,8 +1,8 @@
-"""Mail deliveries, reminder slots and reminder defaults.
+"""Deliveries (the outbox's rows), reminder slots and reminder defaults.
 
-A `Delivery` is the record that makes mail exactly-once: one row per (meeting, person, kind, key),
-created in the same transaction as the change that causes it, sent by a worker after the commit.
-See `coordination.notifications.outbox` for the state machine.
+A `Delivery` is the record that makes a message exactly-once: one row per (meeting, person, kind,
+key, channel), created in the same transaction as the change that causes it, sent by a worker
+after the commit. See `coordination.notifications.outbox` for the state machine.
 """
 
 from django.conf import settings
@@ -22,19 +22,25 @@ class Delivery(models.Model):
         blank=True,
         related_name="deliveries",
     )
+    # None for a message to a system rather than a person (a webhook: the key names the target).
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("penerima"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="deliveries",
     )
+    # A channel registered in coordination.notifications.channels ("email", ...).
+    channel = models.CharField(_("saluran"), max_length=16, default="email")
     # A kind registered in coordination.notifications.registry (this app's or another app's), so
     # the column carries no fixed choices.
     kind = models.CharField(_("jenis"), max_length=40)
     # What makes this message distinct within its kind: "s3" (iCalendar sequence), "60m@..."
     # (reminder offset and start), "2024-11-20" (digest date).
-    key = models.CharField(_("kunci"), max_length=64)
-    email = models.EmailField(_("alamat"))
+    key = models.CharField(_("kunci"), max_length=100)
+    # The address at the time the row was made (email channel only).
+    email = models.EmailField(_("alamat"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
     )
@@ -52,17 +58,23 @@ class Delivery(models.Model):
         verbose_name = _("pengiriman email")
         verbose_name_plural = _("pengiriman email")
         constraints = [
-            # Two partial constraints instead of one: NULL meetings (digests) would otherwise
-            # never collide, since NULLs are distinct in a unique index.
+            # Three partial constraints instead of one: rows without a meeting (digests) or
+            # without a person (webhooks) would otherwise never collide, since NULLs are distinct
+            # in a unique index.
             models.UniqueConstraint(
-                fields=["meeting", "person", "kind", "key"],
+                fields=["meeting", "person", "kind", "key", "channel"],
                 condition=Q(meeting__isnull=False),
                 name="delivery_unique_meeting_person_kind_key",
             ),
             models.UniqueConstraint(
-                fields=["person", "kind", "key"],
-                condition=Q(meeting__isnull=True),
+                fields=["person", "kind", "key", "channel"],
+                condition=Q(meeting__isnull=True, person__isnull=False),
                 name="delivery_unique_person_kind_key",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "key", "channel"],
+                condition=Q(person__isnull=True),
+                name="delivery_unique_kind_key_channel",
             ),
         ]
         indexes = [
@@ -71,7 +83,7 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.key} → {self.email} ({self.status})"
+        return f"{self.kind} {self.key} → {self.email or self.channel} ({self.status})"
 
 
 class MeetingReminder(models.Model):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from coordination.enums import AgencyKind, DeliveryKind, RegionTimeZone, Role, TaskStatus
 from coordination.models import Delivery, Membership, Person, ReadinessTask
+from coordination.notifications.channels import EMAIL
 from coordination.notifications.mail import email_message
 from coordination.notifications.outbox import deliveries_create
 from coordination.notifications.registry import Kind, register
@@ -226,7 +227,14 @@ def _obsolete(delivery: Delivery, now: datetime) -> str:
 
 
 for _value in (DeliveryKind.DIGEST_DAILY, DeliveryKind.DIGEST_WEEKLY):
-    register(Kind(value=_value.value, label=_value.label, build=digest_message, obsolete=_obsolete))
+    register(
+        Kind(
+            value=_value.value,
+            label=_value.label,
+            builders={EMAIL: digest_message},
+            obsolete=_obsolete,
+        )
+    )
 
 
 def person_digests_set(*, person: Person, receives_digests: bool) -> None:

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from coordination.enums import DeliveryKind, MeetingStatus
 from coordination.models import Delivery, Meeting, Person
+from coordination.notifications.channels import EMAIL
 from coordination.notifications.meeting_mail import RELATED, meeting_message
 from coordination.notifications.outbox import deliveries_create
 from coordination.notifications.registry import Kind, register
@@ -181,7 +182,7 @@ for _value in (
         Kind(
             value=_value.value,
             label=_value.label,
-            build=meeting_message,
+            builders={EMAIL: meeting_message},
             obsolete=_obsolete,
             related=RELATED,
         )

@@ -36,21 +36,20 @@ Worker death and the residual window
 """
 
 import logging
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
 from coordination.enums import DeliveryStatus
 from coordination.models import Delivery, Meeting, Person
-from coordination.notifications.registry import kind_for
+from coordination.notifications.channels import EMAIL, DeliveryError, channel_for
+from coordination.notifications.registry import builder_for, kind_for
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +73,7 @@ def deliveries_create(
     kind: str,
     key: str | dict[int, str],
     meeting: Meeting | None = None,
+    channel: str = EMAIL,
     now: datetime | None = None,
 ) -> list[int]:
     """Record one queued delivery per person and enqueue them after the commit.
@@ -86,31 +86,43 @@ def deliveries_create(
     if not people:
         return []
     keys = key if isinstance(key, dict) else {person.pk: key for person in people}
-    rows = [
-        Delivery(
-            meeting=meeting,
-            person=person,
-            kind=kind,
-            key=keys[person.pk],
-            email=person.email,
-            next_attempt_at=now,
-        )
-        for person in people
-    ]
+    return rows_create(
+        [
+            Delivery(
+                meeting=meeting,
+                person=person,
+                channel=channel,
+                kind=kind,
+                key=keys[person.pk],
+                email=person.email if channel == EMAIL else "",
+                next_attempt_at=now,
+            )
+            for person in people
+        ]
+    )
+
+
+def rows_create(rows: list[Delivery]) -> list[int]:
+    """Insert delivery rows (all of one kind and channel), skipping those already recorded, and
+    enqueue the queued ones after the commit; returns their ids. For producers whose rows are not
+    one per person (a webhook per subscription: `person` None, the key names the target)."""
+    if not rows:
+        return []
+    kinds = {(row.kind, row.channel) for row in rows}
+    if len(kinds) != 1:
+        raise ValueError("rows_create takes rows of one kind and channel")
+    (kind, channel) = kinds.pop()
     with transaction.atomic():
         Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         # bulk_create(ignore_conflicts=True) does not report ids; read back what is queued.
-        ids = list(
-            Delivery.objects.filter(
-                meeting=meeting,
-                kind=kind,
-                key__in=set(keys.values()),
-                person_id__in=list(keys),
-                status=DeliveryStatus.QUEUED,
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        wanted = {(row.meeting_id, row.person_id, row.key) for row in rows}
+        candidates = Delivery.objects.filter(
+            kind=kind,
+            channel=channel,
+            key__in={row.key for row in rows},
+            status=DeliveryStatus.QUEUED,
+        ).values_list("pk", "meeting_id", "person_id", "key")
+        ids = sorted(pk for pk, *identity in candidates if tuple(identity) in wanted)
         enqueue_after_commit(ids)
     return ids
 
@@ -155,24 +167,25 @@ def delivery_send(*, delivery_id: int) -> SendResult:
         _finish(delivery, DeliveryStatus.SKIPPED, last_error=reason)
         return SendResult(outcome=DeliveryStatus.SKIPPED)
     try:
-        with translation.override(delivery.person.language or settings.LANGUAGE_CODE):
-            message = kind.build(delivery)
+        channel = channel_for(delivery.channel)
+        language = delivery.person.language if delivery.person else ""
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message = builder_for(kind, delivery.channel)(delivery)
     except Exception as exc:  # a broken template must show in the log, not stall the queue
         logger.exception("could not build delivery %s", delivery_id)
         return _attempt_failed(delivery, exc, permanent=False)
-    connection = get_connection()
     try:
-        connection.open()
-        connection.send_messages([message])
-        # Accepted by the server: record it now, before QUIT, to keep the window small.
-        _finish(delivery, DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
-    except (smtplib.SMTPException, OSError) as exc:
-        return _attempt_failed(delivery, exc, permanent=_is_permanent(exc))
-    finally:
-        try:
-            connection.close()
-        except (smtplib.SMTPException, OSError):
-            logger.debug("closing the mail connection failed", exc_info=True)
+        # Recorded as sent the moment the far end accepted it, before the channel's clean-up
+        # (QUIT), to keep the window for a duplicate small.
+        channel.send(
+            delivery,
+            message,
+            accepted=lambda: _finish(
+                delivery, DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
+            ),
+        )
+    except DeliveryError as exc:
+        return _attempt_failed(delivery, exc, permanent=exc.permanent)
     return SendResult(outcome=DeliveryStatus.SENT)
 
 
@@ -184,21 +197,17 @@ def delivery_abandon_attempt(*, delivery_id: int, error: str) -> SendResult:
     return _attempt_failed(delivery, TimeoutError(error), permanent=False)
 
 
-def _is_permanent(exc: Exception) -> bool:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(500 <= code < 600 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 500 <= exc.smtp_code < 600
-    return False
-
-
 def _attempt_failed(delivery: Delivery, exc: Exception, *, permanent: bool) -> SendResult:
-    error = f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT]
+    error = (str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}")[
+        :ERROR_LIMIT
+    ]
     if permanent or delivery.attempts >= settings.PILKADA_DELIVERY_MAX_ATTEMPTS:
         _finish(delivery, DeliveryStatus.FAILED, last_error=error)
         logger.warning("delivery %s failed for good: %s", delivery.pk, error)
         return SendResult(outcome=DeliveryStatus.FAILED)
     wait = retry_delay(delivery.attempts)
+    if isinstance(exc, DeliveryError) and exc.retry_after is not None:
+        wait = max(1, exc.retry_after)  # the far end said how long to wait
     _finish(
         delivery,
         DeliveryStatus.QUEUED,

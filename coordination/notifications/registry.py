@@ -3,8 +3,9 @@
 The outbox (`outbox.py`) claims, sends, retries and recovers rows without knowing what they are
 about; for everything kind-specific it asks the kind registered here:
 
-- `build(delivery)` makes the message, in the recipient's language (already active when called),
-  and sets `delivery.subject` for the delivery log;
+- `builders[channel](delivery)` makes the message for a channel (`channels.py`: "email" is built
+  in), in the recipient's language (already active when called), and sets `delivery.subject` for
+  the delivery log; a kind sent on several channels has one builder per channel;
 - `obsolete(delivery, now)` says why a queued row must no longer go out ("" when it should):
   a reminder for a meeting that was cancelled, a digest with nothing left to say;
 - `related` names what `select_related` should fetch with the row before the two are called;
@@ -28,7 +29,7 @@ def _never_obsolete(delivery, now: datetime) -> str:
 class Kind:
     value: str
     label: str
-    build: Callable
+    builders: dict[str, Callable]
     obsolete: Callable[[object, datetime], str] = _never_obsolete
     related: tuple[str, ...] = field(default=())
     detail: Callable[[object], str] | None = None
@@ -52,6 +53,13 @@ def kind_for(value: str) -> Kind:
         return _KINDS[value]
     except KeyError as exc:
         raise LookupError(f"no delivery kind {value!r} is registered") from exc
+
+
+def builder_for(kind: Kind, channel: str) -> Callable:
+    try:
+        return kind.builders[channel]
+    except KeyError as exc:
+        raise LookupError(f"delivery kind {kind.value!r} has no {channel!r} builder") from exc
 
 
 def kind_label(value: str) -> str:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from coordination import permissions
 from coordination.enums import DeliveryKind, MeetingStatus, ReminderStatus
 from coordination.models import Meeting, MeetingReminder, Region, ReminderDefault
+from coordination.notifications.channels import EMAIL
 from coordination.notifications.mail import lead_time
 from coordination.notifications.meeting_mail import RELATED, meeting_message
 from coordination.notifications.outbox import deliveries_create
@@ -240,7 +241,7 @@ register(
     Kind(
         value=DeliveryKind.REMINDER.value,
         label=DeliveryKind.REMINDER.label,
-        build=_build,
+        builders={EMAIL: _build},
         obsolete=_obsolete,
         related=RELATED,
         detail=lambda delivery: _("%(n)s menit sebelum") % {"n": reminder_minutes(delivery)},

@@ -276,7 +276,9 @@ class _FlakyBackend:
 
 @pytest.fixture
 def flaky_smtp(settings, monkeypatch):
-    monkeypatch.setattr("coordination.notifications.outbox.get_connection", lambda: _FlakyBackend())
+    monkeypatch.setattr(
+        "coordination.notifications.channels.get_connection", lambda: _FlakyBackend()
+    )
     settings.PILKADA_DELIVERY_MAX_ATTEMPTS = 3
     settings.PILKADA_DELIVERY_RETRY_BASE_SECONDS = 30
     return _FlakyBackend

@@ -1,0 +1,101 @@
+"""The outbox with a kind and a channel that coordination does not know: what another app (an
+incident escalation, a webhook) plugs in through the registry."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+
+from coordination.enums import DeliveryStatus
+from coordination.models import Delivery
+from coordination.notifications import outbox
+from coordination.notifications.channels import DeliveryError, register_channel
+from coordination.notifications.registry import Kind, kind_label, register
+
+pytestmark = pytest.mark.integration
+
+KIND = "test.ping"
+
+
+@dataclass
+class RecordingChannel:
+    """A channel that keeps what it was given; `refuse` makes it fail like a far end would."""
+
+    name: str = "test-channel"
+    sent: list = field(default_factory=list)
+    refuse: DeliveryError | None = None
+
+    def send(self, delivery, message, *, accepted) -> None:
+        if self.refuse is not None:
+            raise self.refuse
+        self.sent.append(message)
+        accepted()
+
+
+RECORDER = register_channel(RecordingChannel())
+register(
+    Kind(
+        value=KIND,
+        label="Ping",
+        builders={RECORDER.name: lambda delivery: f"ping {delivery.key}"},
+        obsolete=lambda delivery, now: "gone" if delivery.key.endswith("-old") else "",
+    )
+)
+
+
+@pytest.fixture
+def channel():
+    RECORDER.sent.clear()
+    RECORDER.refuse = None
+    return RECORDER
+
+
+def _row(key: str, channel: RecordingChannel) -> Delivery:
+    return Delivery(kind=KIND, channel=channel.name, key=key, next_attempt_at=timezone.now())
+
+
+def test_rows_without_a_person_are_recorded_once(db, channel, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = outbox.rows_create([_row("sub-1:evt-1", channel)])
+        again = outbox.rows_create([_row("sub-1:evt-1", channel)])
+    assert Delivery.objects.filter(kind=KIND).count() == 1
+    assert first == again == [Delivery.objects.get(kind=KIND).pk]
+    assert channel.sent == ["ping sub-1:evt-1"]
+    assert Delivery.objects.get(kind=KIND).status == DeliveryStatus.SENT
+
+
+def test_an_obsolete_row_is_skipped_with_its_reason(
+    db, channel, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.rows_create([_row("sub-1:evt-old", channel)])
+    row = Delivery.objects.get(kind=KIND)
+    assert (row.status, row.last_error) == (DeliveryStatus.SKIPPED, "gone")
+    assert channel.sent == []
+
+
+def test_a_permanent_refusal_fails_the_row_at_once(db, channel, django_capture_on_commit_callbacks):
+    channel.refuse = DeliveryError("403 Forbidden: bot was blocked by the user", permanent=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.rows_create([_row("sub-1:evt-2", channel)])
+    row = Delivery.objects.get(kind=KIND)
+    assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 1)
+    assert row.last_error == "403 Forbidden: bot was blocked by the user"
+
+
+def test_a_temporary_refusal_waits_as_long_as_the_far_end_asks(db, channel):
+    channel.refuse = DeliveryError("429 Too Many Requests", retry_after=7)
+    [pk] = outbox.rows_create([_row("sub-1:evt-3", channel)])
+    result = outbox.delivery_send(delivery_id=pk)
+    row = Delivery.objects.get(pk=pk)
+    assert (result.outcome, result.retry_in, row.status) == ("retry", 7, DeliveryStatus.QUEUED)
+
+
+def test_rows_of_two_kinds_at_once_are_refused(db, channel):
+    other = Delivery(kind="other", channel=channel.name, key="k", next_attempt_at=timezone.now())
+    with pytest.raises(ValueError):
+        outbox.rows_create([_row("k", channel), other])
+
+
+def test_kind_label_of_an_unregistered_kind_is_its_value(channel):
+    assert (kind_label(KIND), kind_label("never.registered")) == ("Ping", "never.registered")
