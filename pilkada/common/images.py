@@ -48,9 +48,7 @@ def image_reencode(upload, *, max_side: int = MAX_SIDE, quality: int = 85) -> Cl
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
         raise ValidationError(_("Berkas ini bukan foto yang dapat dibaca."), code="image") from exc
     picture.thumbnail((max_side, max_side))
-    transparent = picture.mode in ("RGBA", "LA", "P") and "transparency" in picture.info or (
-        picture.mode in ("RGBA", "LA")
-    )
+    transparent = picture.mode in ("RGBA", "LA") or "transparency" in picture.info
     out = io.BytesIO()
     if transparent:
         picture.convert("RGBA").save(out, format="PNG", optimize=True)
