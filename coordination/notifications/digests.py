@@ -25,6 +25,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coordination.enums import AgencyKind, DeliveryKind, RegionTimeZone, Role, TaskStatus
+from coordination.extensions import (
+    DIGEST_DAILY_RECIPIENTS,
+    DIGEST_DAILY_SECTIONS,
+    DIGEST_WEEKLY_SECTIONS,
+    contributions,
+)
 from coordination.models import Delivery, Membership, Person, ReadinessTask
 from coordination.notifications.channels import EMAIL
 from coordination.notifications.mail import email_message
@@ -60,12 +66,18 @@ def _daily(zone: str, today: date, now: datetime) -> int:
         .values("agency_id")
         .distinct()
     )
+    others = {
+        pk for ids in contributions(DIGEST_DAILY_RECIPIENTS, zone=zone, today=today) for pk in ids
+    }
     people = Person.objects.filter(
+        Q(
+            memberships__in=Membership.objects.filter(
+                agency_id__in=agencies, role=Role.LIAISON, is_active=True, agency__is_active=True
+            )
+        )
+        | Q(pk__in=others),
         is_active=True,
         receives_digests=True,
-        memberships__in=Membership.objects.filter(
-            agency_id__in=agencies, role=Role.LIAISON, is_active=True, agency__is_active=True
-        ),
     ).distinct()
     return len(
         deliveries_create(people=people, kind=DeliveryKind.DIGEST_DAILY, key=today.isoformat())
@@ -153,9 +165,10 @@ def _daily_context(person: Person, today: date) -> dict | None:
                     "at_risk": _task_rows(at_risk[:LIST_LIMIT]),
                 }
             )
-    if not sections:
+    extras = contributions(DIGEST_DAILY_SECTIONS, person=person, today=today)
+    if not sections and not extras:
         return None
-    return {"sections": sections}
+    return {"sections": sections, "extras": extras}
 
 
 def _weekly_context(person: Person, today: date) -> dict | None:
@@ -178,7 +191,8 @@ def _weekly_context(person: Person, today: date) -> dict | None:
             & ~Q(status=TaskStatus.DONE),
         ),
     )
-    if counts["total"] == counts["done"]:
+    extras = contributions(DIGEST_WEEKLY_SECTIONS, person=person, today=today)
+    if counts["total"] == counts["done"] and not extras:
         return None
     overdue = (
         tasks.filter(due_on__lt=today)
@@ -191,6 +205,7 @@ def _weekly_context(person: Person, today: date) -> dict | None:
         "regions": sorted(m.agency.region.name for m in memberships),
         "overdue": _task_rows(overdue),
         "week": date_format(today, "j F Y"),
+        "extras": extras,
     }
 
 

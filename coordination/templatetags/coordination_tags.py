@@ -2,6 +2,7 @@
 `localtime` library)."""
 
 from django import template
+from django.utils.html import format_html
 
 from coordination.enums import TaskStatus
 from coordination.notifications import registry
@@ -28,3 +29,12 @@ def delivery_kind(delivery) -> str:
     """The kind of a delivery in words, with its detail ("Pengingat (60 menit sebelum)")."""
     label, detail = registry.kind_label(delivery.kind), registry.kind_detail(delivery)
     return f"{label} ({detail})" if detail else label
+
+
+@register.simple_tag
+def dashboard_cell(column, code: str) -> str:
+    """One cell of an extension column: the value, linked when the provider gave a link."""
+    value, link = column.cells.get(code, (0, ""))
+    if link:
+        return format_html('<a href="{}">{}</a>', link, value)
+    return format_html("{}", value)

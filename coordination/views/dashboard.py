@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from coordination import permissions
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory
+from coordination.extensions import DASHBOARD_REGION_COLUMNS, contributions
 from coordination.models import ElectionStage, Region
 from coordination.selectors.readiness import (
     Cell,
@@ -45,11 +46,16 @@ def dashboard_view(request):
         return _csv(data)
     query = request.GET.copy()
     query["format"] = "csv"
+    # Other apps' figures per row region (the kerawanan register, ...): see coordination.extensions.
+    extra_columns = contributions(
+        DASHBOARD_REGION_COLUMNS, user=request.user, region_codes=[row.code for row in data.rows]
+    )
     return render(
         request,
         "coordination/dashboard/index.html",
         {
             "data": data,
+            "extra_columns": extra_columns,
             "roots": roots,
             "filters": filters,
             "categories_all": TaskCategory.choices,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coordination import permissions
 from coordination.enums import RSVP, MeetingKind, MeetingStatus
+from coordination.extensions import MEETING_SECTIONS, contributions
 from coordination.forms.meetings import (
     ActionItemFormSet,
     AttendanceForm,
@@ -196,6 +197,8 @@ def detail_context(request, meeting, **forms) -> dict:
         "is_cancelled": meeting.status == MeetingStatus.CANCELLED,
         "has_started": meeting.starts_at <= timezone.now(),
         "reminder_lead_times": [lead_time(m) for m in meeting.reminder_offsets or []],
+        # Other apps' blocks (risks on the agenda, ...): see coordination.extensions.
+        "extension_sections": contributions(MEETING_SECTIONS, user=user, meeting=meeting),
     }
     if can_respond:
         context["rsvp_form"] = forms.get("rsvp_form") or RSVPForm(
