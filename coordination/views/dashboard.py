@@ -3,7 +3,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from coordination import permissions
 from coordination.csvio import csv_response
@@ -23,7 +23,7 @@ from coordination.views.tasks import filters_from
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def dashboard_view(request):
     code = query_text(request.GET.get("root"), max_length=13)
     if not code and permissions.can_view_national_summary(request.user):

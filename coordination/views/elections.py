@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from coordination import permissions
 from coordination.forms.elections import (
@@ -35,7 +35,7 @@ def _require_manage(request) -> None:
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def election_list(request):
     elections = Election.objects.annotate(
         stage_count=Count("stages", distinct=True),
@@ -52,7 +52,7 @@ def election_list(request):
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def election_detail(request, pk: int):
     election = get_object_or_404(Election, pk=pk)
     return render(
@@ -68,7 +68,7 @@ def election_detail(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def election_create_view(request):
     _require_manage(request)
     form = ElectionForm(request.POST or None)
@@ -84,7 +84,7 @@ def election_create_view(request):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def election_edit_view(request, pk: int):
     _require_manage(request)
     election = get_object_or_404(Election, pk=pk)
@@ -103,7 +103,7 @@ def election_edit_view(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def stage_create_view(request, pk: int):
     _require_manage(request)
     election = get_object_or_404(Election, pk=pk)
@@ -120,7 +120,7 @@ def stage_create_view(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def stage_edit_view(request, pk: int):
     _require_manage(request)
     stage = get_object_or_404(ElectionStage.objects.select_related("election"), pk=pk)
@@ -158,7 +158,7 @@ def _form_page(request, form, *, title: str, back: Election | None):
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def checklist_detail(request, pk: int):
     checklist = get_object_or_404(Checklist.objects.select_related("election", "created_by"), pk=pk)
     return render(
@@ -174,7 +174,7 @@ def checklist_detail(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_create_view(request, pk: int):
     _require_manage(request)
     election = get_object_or_404(Election, pk=pk)
@@ -182,7 +182,7 @@ def checklist_create_view(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_edit_view(request, pk: int):
     _require_manage(request)
     checklist = get_object_or_404(Checklist.objects.select_related("election"), pk=pk)

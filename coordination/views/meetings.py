@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordination import permissions
 from coordination.enums import RSVP, MeetingKind, MeetingStatus
@@ -65,7 +65,7 @@ def meeting_or_404(request, pk: int):
 
 
 @staff_area_required
-@require_http_methods(["GET"])
+@require_safe
 def meeting_list(request):
     when = request.GET.get("when", "upcoming")
     kind = request.GET.get("kind", "")
@@ -93,7 +93,7 @@ def meeting_list(request):
 
 
 @staff_area_required
-@require_http_methods(["GET"])
+@require_safe
 def my_meeting_list(request):
     meetings = list(my_meetings(user=request.user)[:100])
     for meeting in meetings:
@@ -120,7 +120,7 @@ def _default_reminders(user) -> list[int]:
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_create_view(request):
     form = MeetingCreateForm(
         request.POST or None,
@@ -161,7 +161,7 @@ def meeting_create_view(request):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_edit_view(request, pk: int):
     meeting = meeting_or_404(request, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
@@ -181,7 +181,7 @@ def meeting_edit_view(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_cancel_view(request, pk: int):
     meeting = meeting_or_404(request, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
@@ -199,7 +199,7 @@ def meeting_cancel_view(request, pk: int):
 
 
 @staff_area_required
-@require_http_methods(["GET"])
+@require_safe
 def meeting_detail(request, pk: int):
     meeting = meeting_or_404(request, pk)
     return render(request, "coordination/meetings/detail.html", detail_context(request, meeting))

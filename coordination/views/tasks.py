@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordination import permissions
 from coordination.csvio import csv_response
@@ -72,7 +72,7 @@ def filter_choices(user) -> dict:
 
 
 @staff_area_required
-@require_http_methods(["GET"])
+@require_safe
 def task_list(request):
     filters = filters_from(request)
     tasks = tasks_filtered(user=request.user, filters=filters)
@@ -112,7 +112,7 @@ def _task_or_404(request, pk: int):
 
 
 @staff_area_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_detail(request, pk: int):
     task = _task_or_404(request, pk)
     can_update = permissions.can_update_task(request.user, task)
@@ -194,7 +194,7 @@ def task_status_fragment(request, pk: int):
 
 
 @staff_area_required
-@require_http_methods(["GET"])
+@require_safe
 def task_evidence_download(request, pk: int, update_pk: int):
     entry = get_object_or_404(TaskUpdate.objects.select_related("task"), pk=update_pk, task_id=pk)
     if not entry.evidence_file or not permissions.can_view_task(request.user, entry.task):
@@ -222,7 +222,7 @@ def _task_form_querysets(user) -> dict:
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_create_view(request):
     election = active_election()
     form = TaskForm(
@@ -242,7 +242,7 @@ def task_create_view(request):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_edit_view(request, pk: int):
     task = _task_or_404(request, pk)
     if not permissions.can_manage_task(request.user, task):
@@ -263,7 +263,7 @@ def task_edit_view(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_import_view(request):
     if request.GET.get("template") == "1":
         response = HttpResponse(tasks_csv_template(), content_type="text/csv; charset=utf-8")
@@ -295,7 +295,7 @@ def task_import_view(request):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_stamp_view(request):
     regions = regions_manageable_by(user=request.user).filter(level=RegionLevel.REGENCY)
     chosen = query_id(request.GET.get("checklist"))
@@ -321,7 +321,7 @@ def checklist_stamp_view(request):
 
 
 @kpu_staff_required
-@require_http_methods(["GET"])
+@require_safe
 def update_feed(request):
     filters = filters_from(request)
     page = Paginator(updates_feed(user=request.user, filters=filters), PAGE_SIZE).get_page(

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from coordination.csvio import csv_response
 from coordination.enums import RegionLevel
@@ -46,7 +46,7 @@ def _overview_scope(request):
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def overview(request, fmt: str = "html"):
     province, regencies = _overview_scope(request)
     dari, sampai = _dates(request)
@@ -72,7 +72,7 @@ def overview(request, fmt: str = "html"):
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def regency(request, code: str, fmt: str = "html"):
     region = get_object_or_404(Region, code=code, level=RegionLevel.REGENCY)
     if not permissions.can_view_coverage(request.user, region):

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordination.selectors.regions import children_of
 from coordination.views.decorators import kpu_staff_required
@@ -35,7 +35,7 @@ def _managed_event(request, pk: int) -> OutreachEvent:
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def event_list(request):
     form = CalendarFilterForm(request.GET)
     filters = form.filters()
@@ -66,7 +66,7 @@ def _unbound_from_post(request, **kwargs) -> EventForm:
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_create(request):
     if request.method == "POST" and REGION_STEP in request.POST:
         form = _unbound_from_post(request, user=request.user)
@@ -87,7 +87,7 @@ def event_create(request):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_update(request, pk: int):
     event = _managed_event(request, pk)
     if request.method == "POST" and REGION_STEP in request.POST:
@@ -116,7 +116,7 @@ def event_update(request, pk: int):
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def event_detail(request, pk: int):
     event = _managed_event(request, pk)
     return render(
@@ -171,7 +171,7 @@ def event_delete(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_report(request, pk: int):
     event = _managed_event(request, pk)
     instance = getattr(event, "report", None)
@@ -190,7 +190,7 @@ def event_report(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_duplicate(request, pk: int):
     event = _managed_event(request, pk)
     form = DuplicateForm(request.POST or None, user=request.user, event=event)
@@ -215,7 +215,7 @@ def event_duplicate(request, pk: int):
 
 
 @kpu_staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -232,7 +232,7 @@ def event_import(request):
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def import_template(request):
     response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contoh-impor-sosialisasi.csv"'
@@ -240,7 +240,7 @@ def import_template(request):
 
 
 @kpu_staff_required
-@require_GET
+@require_safe
 def region_children(request, code: str):
     """The next step of the region picker, for the small enhancement script."""
     if not permissions.can_manage_outreach_in(request.user, code):

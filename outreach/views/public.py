@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from outreach import display
 from outreach.enums import AudienceSegment, method_groups
@@ -77,7 +77,7 @@ def _page(request, *, view: str, title: str, build) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @public_resource("calendar")
 def calendar_list(request):
     def build(filters):
@@ -95,7 +95,7 @@ def _month_or_404(year: int, month: int) -> dt.date:
     return dt.date(year, month, 1)
 
 
-@require_GET
+@require_safe
 @public_resource("calendar")
 def calendar_month(request, year: int | None = None, month: int | None = None):
     if year is None:
@@ -121,7 +121,7 @@ def calendar_month(request, year: int | None = None, month: int | None = None):
     return _page(request, view="month", title=title, build=build)
 
 
-@require_GET
+@require_safe
 @public_resource("calendar")
 def calendar_week(request, day: str | None = None):
     if day is None:
@@ -152,7 +152,7 @@ def calendar_week(request, day: str | None = None):
     return _page(request, view="week", title=title, build=build)
 
 
-@require_GET
+@require_safe
 def event_redirect(request, pk: int):
     event = public_event_get(pk=pk)
     if event is None:
@@ -160,7 +160,7 @@ def event_redirect(request, pk: int):
     return redirect(display.event_path(event), permanent=True)
 
 
-@require_GET
+@require_safe
 @public_resource("event")
 def event_detail(request, pk: int, slug: str):
     event = public_event_get(pk=pk)
@@ -190,7 +190,7 @@ def event_detail(request, pk: int, slug: str):
     )
 
 
-@require_GET
+@require_safe
 @public_resource("event-ics", feed=True)
 def event_ics(request, pk: int):
     event = public_event_get(pk=pk)
