@@ -39,6 +39,12 @@ urlpatterns = [
     path("kelola/baru/", manage.event_create, name="manage_create"),
     path("kelola/impor/", manage.event_import, name="manage_import"),
     path("kelola/impor/contoh.csv", manage.import_template, name="manage_import_template"),
+    path(
+        "kelola/impor/contoh.xlsx",
+        manage.import_template,
+        {"fmt": "xlsx"},
+        name="manage_import_template_xlsx",
+    ),
     path("kelola/wilayah/<region:code>/", manage.region_children, name="manage_region_children"),
     path("kelola/<int:pk>/", manage.event_detail, name="manage_detail"),
     path("kelola/<int:pk>/ubah/", manage.event_update, name="manage_update"),
@@ -48,11 +54,18 @@ urlpatterns = [
     path("kelola/<int:pk>/salin/", manage.event_duplicate, name="manage_duplicate"),
     path("kelola/cakupan/", coverage.overview, name="coverage"),
     path("kelola/cakupan.csv", coverage.overview, {"fmt": "csv"}, name="coverage_csv"),
+    path("kelola/cakupan.xlsx", coverage.overview, {"fmt": "xlsx"}, name="coverage_xlsx"),
     path("kelola/cakupan/<region:code>/", coverage.regency, name="coverage_regency"),
     path(
         "kelola/cakupan/<region:code>.csv",
         coverage.regency,
         {"fmt": "csv"},
         name="coverage_regency_csv",
+    ),
+    path(
+        "kelola/cakupan/<region:code>.xlsx",
+        coverage.regency,
+        {"fmt": "xlsx"},
+        name="coverage_regency_xlsx",
     ),
 ]

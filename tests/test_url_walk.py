@@ -167,6 +167,7 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "outreach:manage_create": (OPEN, {}),
         "outreach:manage_import": (OPEN, {}),
         "outreach:manage_import_template": (OPEN, {}),
+        "outreach:manage_import_template_xlsx": (OPEN, {}),
         "outreach:manage_region_children": (OPEN, {"code": "17.02"}),
         "outreach:manage_detail": (SCOPED, {"pk": draft.pk}),
         "outreach:manage_update": (SCOPED, {"pk": draft.pk}),
@@ -176,8 +177,10 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "outreach:manage_duplicate": (SCOPED, {"pk": draft.pk}),
         "outreach:coverage": (OPEN, {}),
         "outreach:coverage_csv": (OPEN, {}),
+        "outreach:coverage_xlsx": (OPEN, {}),
         "outreach:coverage_regency": (SCOPED, {"code": "17.02"}),
         "outreach:coverage_regency_csv": (SCOPED, {"code": "17.02"}),
+        "outreach:coverage_regency_xlsx": (SCOPED, {"code": "17.02"}),
     }
     # Filters that point at the other regency's objects: an open page must ignore them or
     # answer 404, never list what they select.

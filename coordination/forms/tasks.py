@@ -4,12 +4,12 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from coordination.csvio import decode_upload
 from coordination.enums import TaskCategory, TaskPriority, TaskStatus
 from coordination.forms.people import RegionChoiceField
 from coordination.models import Agency, Checklist, Election, ElectionStage, Region
 from coordination.services.files import allowed_extensions_text
 from coordination.services.task_csv import MAX_BYTES
+from pilkada.common.xlsx import decode_table_upload
 
 
 class TaskForm(forms.Form):
@@ -68,12 +68,15 @@ class StatusUpdateForm(forms.Form):
 class TaskImportForm(forms.Form):
     election = forms.ModelChoiceField(label=_("Pemilihan"), queryset=Election.objects.all())
     file = forms.FileField(
-        label=_("Berkas CSV"), help_text=_("UTF-8, paling besar 2 MB, paling banyak 5.000 baris.")
+        label=_("Berkas CSV atau Excel (XLSX)"),
+        help_text=_(
+            "CSV UTF-8 atau .xlsx (lembar pertama), paling besar 2 MB, paling banyak 5.000 baris."
+        ),
     )
 
     def clean_file(self):
         """The file's text: too large, empty, binary or non-UTF-8 files are refused here."""
-        return decode_upload(self.cleaned_data["file"], max_bytes=MAX_BYTES)
+        return decode_table_upload(self.cleaned_data["file"], max_bytes=MAX_BYTES)
 
 
 class StampForm(forms.Form):

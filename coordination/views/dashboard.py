@@ -1,12 +1,12 @@
 """The readiness dashboard: regions x categories, agency scorecards, overdue list, CSV export."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from coordination import permissions
-from coordination.csvio import csv_response
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory
 from coordination.models import ElectionStage, Region
 from coordination.params import query_text
@@ -20,6 +20,7 @@ from coordination.selectors.readiness import (
 )
 from coordination.views.decorators import kpu_staff_required
 from coordination.views.tasks import filters_from
+from pilkada.common.xlsx import export_format, table_response
 
 
 @kpu_staff_required
@@ -41,10 +42,14 @@ def dashboard_view(request):
     filters.region = ""
     election = active_election()
     data = dashboard(root=root, filters=filters, election=election)
-    if request.GET.get("format") == "csv":
-        return _csv(data)
-    query = request.GET.copy()
-    query["format"] = "csv"
+    fmt = export_format(request)
+    if fmt:
+        return table_response(
+            fmt,
+            f"dasbor-kesiapan-{data.root.code}-{timezone.localdate().isoformat()}",
+            _rows(data),
+            sheet_title=_("Kesiapan"),
+        )
     return render(
         request,
         "coordination/dashboard/index.html",
@@ -56,7 +61,7 @@ def dashboard_view(request):
             "agency_kinds": AgencyKind.choices,
             "stages": _stages(election),
             "national": permissions.can_view_national_summary(request.user),
-            "csv_query": query.urlencode(),
+            **_download_queries(request),
         },
     )
 
@@ -70,10 +75,14 @@ def _national(request):
     total = Cell()
     for row in rows:
         total.add(row.cell)
-    if request.GET.get("format") == "csv":
-        return _national_csv(rows)
-    query = request.GET.copy()
-    query["format"] = "csv"
+    fmt = export_format(request)
+    if fmt:
+        return table_response(
+            fmt,
+            f"dasbor-kesiapan-nasional-{timezone.localdate().isoformat()}",
+            _national_rows(rows),
+            sheet_title=_("Kesiapan"),
+        )
     drill = request.GET.copy()
     drill.pop("format", None)
     drill.pop("root", None)
@@ -90,7 +99,7 @@ def _national(request):
             "categories_all": TaskCategory.choices,
             "agency_kinds": AgencyKind.choices,
             "stages": _stages(election),
-            "csv_query": query.urlencode(),
+            **_download_queries(request),
             "drill_query": drill.urlencode(),
             "national": True,
         },
@@ -103,36 +112,34 @@ def _stages(election):
     return ElectionStage.objects.filter(election=election).order_by("order")
 
 
-def _national_csv(rows) -> HttpResponse:
-    response, writer = csv_response(f"dasbor-kesiapan-nasional-{timezone.localdate().isoformat()}")
-    writer.writerow(["kode", "provinsi", "selesai", "total", "berisiko", "terhambat", "terlambat"])
+def _download_queries(request) -> dict:
+    """The page's own query with format=csv and format=xlsx, for the download links."""
+    query = request.GET.copy()
+    links = {}
+    for fmt in ("csv", "xlsx"):
+        query["format"] = fmt
+        links[f"{fmt}_query"] = query.urlencode()
+    return links
+
+
+def _national_rows(rows):
+    yield ["kode", "provinsi", "selesai", "total", "berisiko", "terhambat", "terlambat"]
     for row in rows:
         cell = row.cell
-        writer.writerow(
-            [row.code, row.name, cell.done, cell.total, cell.at_risk, cell.blocked, cell.overdue]
-        )
-    return response
+        yield [row.code, row.name, cell.done, cell.total, cell.at_risk, cell.blocked, cell.overdue]
 
 
-def _csv(data) -> HttpResponse:
-    response, writer = csv_response(
-        f"dasbor-kesiapan-{data.root.code}-{timezone.localdate().isoformat()}"
-    )
-    writer.writerow(
-        ["kode", "wilayah", "kategori", "selesai", "total", "berisiko", "terhambat", "terlambat"]
-    )
+def _rows(data):
+    yield ["kode", "wilayah", "kategori", "selesai", "total", "berisiko", "terhambat", "terlambat"]
     for row in data.rows:
         for (value, _label), cell in zip(data.categories, row.cells, strict=True):
-            writer.writerow(
-                [
-                    row.code,
-                    row.name,
-                    value,
-                    cell.done,
-                    cell.total,
-                    cell.at_risk,
-                    cell.blocked,
-                    cell.overdue,
-                ]
-            )
-    return response
+            yield [
+                row.code,
+                row.name,
+                value,
+                cell.done,
+                cell.total,
+                cell.at_risk,
+                cell.blocked,
+                cell.overdue,
+            ]

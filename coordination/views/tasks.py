@@ -4,14 +4,13 @@ form (phone-first), editing, CSV import, checklist stamping and the feed of rece
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordination import permissions
-from coordination.csvio import csv_response
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
 from coordination.forms.tasks import StampForm, StatusUpdateForm, TaskForm, TaskImportForm
 from coordination.models import ElectionStage, TaskUpdate
@@ -32,9 +31,10 @@ from coordination.services.readiness import (
     task_status_update,
     task_update,
 )
-from coordination.services.task_csv import tasks_csv_template, tasks_export_csv, tasks_import_csv
+from coordination.services.task_csv import task_export_rows, task_template_rows, tasks_import_csv
 from coordination.views.decorators import kpu_staff_required, staff_area_required
 from coordination.views.forms import apply_validation_error
+from pilkada.common.xlsx import export_format, table_response
 
 PAGE_SIZE = 50
 
@@ -76,14 +76,22 @@ def filter_choices(user) -> dict:
 def task_list(request):
     filters = filters_from(request)
     tasks = tasks_filtered(user=request.user, filters=filters)
-    if request.GET.get("format") == "csv":
-        return _csv_response(tasks, "tugas-kesiapan")
+    fmt = export_format(request)
+    if fmt:
+        return table_response(
+            fmt,
+            f"tugas-kesiapan-{timezone.localdate().isoformat()}",
+            task_export_rows(tasks=tasks),
+            sheet_title=_("Tugas kesiapan"),
+        )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     for task in page.object_list:
         task.can_update = permissions.can_update_task(request.user, task)
     query = request.GET.copy()
     query.pop("page", None)
     query["format"] = "csv"
+    csv_query = query.urlencode()
+    query["format"] = "xlsx"
     return render(
         request,
         "coordination/tasks/list.html",
@@ -91,17 +99,12 @@ def task_list(request):
             "page": page,
             "filters": filters,
             "today": timezone.localdate(),
-            "csv_query": query.urlencode(),
+            "csv_query": csv_query,
+            "xlsx_query": query.urlencode(),
             "is_staff": permissions.is_kpu_staff(request.user),
             **filter_choices(request.user),
         },
     )
-
-
-def _csv_response(tasks, name: str) -> HttpResponse:
-    response, _writer = csv_response(f"{name}-{timezone.localdate().isoformat()}")
-    tasks_export_csv(tasks=tasks, out=response)
-    return response
 
 
 def _task_or_404(request, pk: int):
@@ -265,10 +268,16 @@ def task_edit_view(request, pk: int):
 @kpu_staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def task_import_view(request):
-    if request.GET.get("template") == "1":
-        response = HttpResponse(tasks_csv_template(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="templat-tugas.csv"'
-        return response
+    template = request.GET.get("template")
+    if template in ("1", "csv", "xlsx"):
+        fmt = "xlsx" if template == "xlsx" else "csv"
+        return table_response(
+            fmt,
+            "templat-tugas",
+            task_template_rows(),
+            sheet_title=_("Tugas"),
+            text_columns=["wilayah"],
+        )
     form = TaskImportForm(
         request.POST or None, request.FILES or None, initial={"election": active_election()}
     )

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,8 @@ from outreach.forms.events import DuplicateForm, EventForm, ImportForm, ReportFo
 from outreach.models import OutreachEvent
 from outreach.selectors.events import managed_events
 from outreach.services import events as services
-from outreach.services.imports import COLUMNS, events_import_csv, import_template_csv
+from outreach.services.imports import COLUMNS, events_import_csv, import_template_rows
+from pilkada.common.xlsx import table_response
 
 PAGE_SIZE = 50
 REGION_STEP = "_pilih_wilayah"
@@ -233,10 +234,14 @@ def event_import(request):
 
 @kpu_staff_required
 @require_safe
-def import_template(request):
-    response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contoh-impor-sosialisasi.csv"'
-    return response
+def import_template(request, fmt: str = "csv"):
+    return table_response(
+        fmt,
+        "contoh-impor-sosialisasi",
+        import_template_rows(),
+        sheet_title=_("Sosialisasi"),
+        text_columns=["kode_wilayah"],
+    )
 
 
 @kpu_staff_required
