@@ -28,6 +28,7 @@ urlpatterns = [
     path("acara/<int:pk>/", public.event_redirect, name="event_short"),
     path("acara/<int:pk>-<slug:slug>/", public.event_detail, name="event_detail"),
     path("acara/<int:pk>.ics", public.event_ics, name="event_ics"),
+    path("acara/<int:pk>/kartu-<int:version>.png", public.event_card, name="event_card"),
     path("kalender.ics", feeds.feed_ics, name="feed_ics"),
     path("data.json", feeds.feed_json, name="feed_json"),
     path("data.csv", feeds.feed_csv, name="feed_csv"),

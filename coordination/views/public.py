@@ -37,7 +37,8 @@ ROBOTS_LINES = [
 @cache_control(public=True, max_age=86400)
 def robots_txt(request):
     """Constant text; it touches neither the database nor the cache nor a template."""
-    return HttpResponse("\n".join(ROBOTS_LINES) + "\n", content_type="text/plain; charset=utf-8")
+    lines = [*ROBOTS_LINES, f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache

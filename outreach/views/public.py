@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from outreach import display
+from outreach import display, share
 from outreach.enums import AudienceSegment, method_groups
 from outreach.feeds import ics_body
 from outreach.forms.calendar import CalendarFilterForm
@@ -29,6 +30,7 @@ from outreach.selectors.events import (
 from outreach.selectors.filters import METHOD_GROUP_FACE, METHOD_GROUP_MEDIA
 
 PAGE_SIZE = 25
+CARD_MAX_AGE = 365 * 24 * 3600
 WEEK_PER_DAY = 12
 
 
@@ -181,6 +183,9 @@ def event_detail(request, pk: int, slug: str):
             "map_url": display.map_url(event),
             "google_url": display.google_calendar_url(event),
             "absolute_url": display.absolute(display.event_path(event)),
+            "json_ld": share.json_ld_script(share.event_json_ld(event)),
+            "card_url": display.absolute(share.card_path(event)),
+            "whatsapp_url": share.whatsapp_url(event),
             "regency_feed": (
                 reverse("outreach:region_feed_ics", kwargs={"code": event.regency_code})
                 if event.regency_code
@@ -200,4 +205,18 @@ def event_ics(request, pk: int):
     body = cached_body(request, lambda: ics_body([event], name=event.title))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sosialisasi-{event.pk}.ics"'
+    return response
+
+
+@require_safe
+def event_card(request, pk: int, version: int):
+    """The event's share card (og:image). Its address names the version, so the current one is
+    kept by browsers and proxies for good; an old version's address leads to the current card."""
+    event = public_event_get(pk=pk)
+    if event is None:
+        raise Http404
+    if version != event.sequence:
+        return redirect(share.card_path(event))
+    response = HttpResponse(share.event_card(event), content_type="image/png")
+    patch_cache_control(response, public=True, max_age=CARD_MAX_AGE, immutable=True)
     return response
