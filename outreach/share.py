@@ -141,4 +141,3 @@ def event_card(event) -> bytes:
             )
         cache.set(key, png, CARD_CACHE_SECONDS)
     return png
-
