@@ -140,6 +140,7 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "coordination:task_status_fragment": (SCOPED, {"pk": task.pk}),
         "coordination:task_evidence": (SCOPED, {"pk": task.pk, "update_pk": update.pk}),
         "coordination:dashboard": (OPEN, {}),
+        "coordination:dashboard_agencies": (OPEN, {}),
         "coordination:election_list": (OPEN, {}),
         "coordination:election_create": (OPEN, {}),
         "coordination:election_detail": (OPEN, {"pk": election.pk}),

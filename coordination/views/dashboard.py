@@ -1,5 +1,6 @@
 """The readiness dashboard: regions x categories, agency scorecards, overdue list, CSV export."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,8 +14,10 @@ from coordination.params import query_text
 from coordination.selectors.readiness import (
     Cell,
     active_election,
+    agency_scorecards,
     dashboard,
     dashboard_scope_roots,
+    dashboard_tasks,
     days_until,
     national_summary,
 )
@@ -22,13 +25,12 @@ from coordination.views.decorators import kpu_staff_required
 from coordination.views.tasks import filters_from
 from pilkada.common.xlsx import export_format, table_response
 
+SCORECARDS_SHOWN = 10
+SCORECARDS_PAGE = 50
 
-@kpu_staff_required
-@require_safe
-def dashboard_view(request):
-    code = query_text(request.GET.get("root"), max_length=13)
-    if not code and permissions.can_view_national_summary(request.user):
-        return _national(request)
+
+def _root(request, code: str) -> tuple[Region, list[Region]]:
+    """The region whose dashboard is asked for (default: the person's first) and the choices."""
     roots = list(dashboard_scope_roots(user=request.user))
     if not roots:
         raise Http404
@@ -38,6 +40,16 @@ def dashboard_view(request):
         root = Region.objects.filter(code=code, level__lte=RegionLevel.REGENCY).first()
         if root is None or not permissions.can_manage_region(request.user, root):
             raise Http404
+    return root, roots
+
+
+@kpu_staff_required
+@require_safe
+def dashboard_view(request):
+    code = query_text(request.GET.get("root"), max_length=13)
+    if not code and permissions.can_view_national_summary(request.user):
+        return _national(request)
+    root, roots = _root(request, code)
     filters = filters_from(request)
     filters.region = ""
     election = active_election()
@@ -61,9 +73,42 @@ def dashboard_view(request):
             "agency_kinds": AgencyKind.choices,
             "stages": _stages(election),
             "national": permissions.can_view_national_summary(request.user),
+            "scorecards": data.scorecards[:SCORECARDS_SHOWN],
+            "agencies_query": _without(request, "format"),
             **_download_queries(request),
         },
     )
+
+
+@kpu_staff_required
+@require_safe
+def dashboard_agencies(request):
+    """Every agency's scorecard, worst first, a page at a time (the dashboard shows the worst)."""
+    root, _roots = _root(request, query_text(request.GET.get("root"), max_length=13))
+    filters = filters_from(request)
+    filters.region = ""
+    election = active_election()
+    if election is not None and not filters.election:
+        filters.election = election.pk
+    cards = agency_scorecards(tasks=dashboard_tasks(root=root, filters=filters))
+    page = Paginator(cards, SCORECARDS_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coordination/dashboard/agencies.html",
+        {
+            "root": root,
+            "page": page,
+            "scorecards": page.object_list,
+            "dashboard_query": _without(request, "page"),
+        },
+    )
+
+
+def _without(request, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _national(request):
