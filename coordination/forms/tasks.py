@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from coordination.enums import TaskCategory, TaskPriority, TaskStatus
+from coordination.forms.elections import StageChoiceField
 from coordination.forms.people import RegionChoiceField
 from coordination.models import Agency, Checklist, Election, ElectionStage, Region
 from coordination.services.files import allowed_extensions_text
@@ -17,7 +18,7 @@ class TaskForm(forms.Form):
     description = forms.CharField(label=_("Keterangan"), widget=forms.Textarea, required=False)
     category = forms.ChoiceField(label=_("Kategori"), choices=TaskCategory.choices)
     election = forms.ModelChoiceField(label=_("Pemilihan"), queryset=Election.objects.all())
-    stage = forms.ModelChoiceField(
+    stage = StageChoiceField(
         label=_("Tahapan"), queryset=ElectionStage.objects.none(), required=False
     )
     region = RegionChoiceField(label=_("Wilayah"), queryset=Region.objects.none())
@@ -33,7 +34,7 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions if regions is not None else Region.objects.none()
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
-        self.fields["stage"].queryset = ElectionStage.objects.select_related("election")
+        self.fields["stage"].queryset = ElectionStage.objects.all()
 
 
 class StatusUpdateForm(forms.Form):
