@@ -39,11 +39,17 @@ class EventFilters:
         return not any(getattr(self, f.name) for f in fields(self))
 
     def params(self, **overrides) -> dict[str, str]:
+        """The chosen filters; a province or regency implied by a narrower code is left out,
+        so a shared link says `kab=17.02`, not `prov=17&kab=17.02`."""
         values = {}
         for f in fields(self):
             value = overrides.get(f.name, getattr(self, f.name))
             if value:
                 values[f.name] = value.isoformat() if isinstance(value, dt.date) else value
+        if values.get("kab", "").startswith(values.get("prov", "-") + "."):
+            del values["prov"]
+        if values.get("kec", "").startswith(values.get("kab", "-") + "."):
+            del values["kab"]
         return values
 
     def query(self, **overrides) -> str:

@@ -28,6 +28,7 @@ from outreach.selectors.events import (
     upcoming_events,
 )
 from outreach.selectors.filters import METHOD_GROUP_FACE, METHOD_GROUP_MEDIA
+from pilkada.common.query import drop_empty_parameters
 
 PAGE_SIZE = 25
 CARD_MAX_AGE = 365 * 24 * 3600
@@ -36,6 +37,7 @@ WEEK_PER_DAY = 12
 
 def _common(request, filters, form, view: str) -> dict:
     query = filters.query()
+    regions = region_filter_options(filters=filters)
     suffix = "?" + query if query else ""
     feed_base = (
         reverse("outreach:region_feed_ics", kwargs={"code": filters.kab})
@@ -50,7 +52,8 @@ def _common(request, filters, form, view: str) -> dict:
         "method_group_face": METHOD_GROUP_FACE,
         "method_group_media": METHOD_GROUP_MEDIA,
         "segments": AudienceSegment.choices,
-        "regions": region_filter_options(filters=filters),
+        "regions": regions,
+        "filter_summary": display.filter_summary(filters, regions),
         "feed_ics": reverse("outreach:feed_ics") + suffix,
         "feed_json": reverse("outreach:feed_json") + suffix,
         "feed_csv": reverse("outreach:feed_csv") + suffix,
@@ -80,6 +83,7 @@ def _page(request, *, view: str, title: str, build) -> HttpResponse:
 
 
 @require_safe
+@drop_empty_parameters
 @public_resource("calendar")
 def calendar_list(request):
     def build(filters):
@@ -98,6 +102,7 @@ def _month_or_404(year: int, month: int) -> dt.date:
 
 
 @require_safe
+@drop_empty_parameters
 @public_resource("calendar")
 def calendar_month(request, year: int | None = None, month: int | None = None):
     if year is None:
@@ -124,6 +129,7 @@ def calendar_month(request, year: int | None = None, month: int | None = None):
 
 
 @require_safe
+@drop_empty_parameters
 @public_resource("calendar")
 def calendar_week(request, day: str | None = None):
     if day is None:

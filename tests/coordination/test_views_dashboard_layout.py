@@ -114,3 +114,14 @@ def test_overdue_and_evidence_symbols_are_drawn_not_emoji(client, province_staff
         body = client.get(url).content.decode()
         assert '<svg class="icon"' in body
         assert not re.search("[\U0001f300-\U0001faff\u23f0]", body), url
+
+
+def test_task_page_shows_key_facts_before_the_update_form(
+    client, bawaslu_liaison, regency, bawaslu
+):
+    task = factories.ReadinessTaskFactory(
+        region=regency, agency=bawaslu, election=factories.ElectionFactory()
+    )
+    client.force_login(bawaslu_liaison)
+    body = client.get(reverse("coordination:task_detail", args=[task.pk])).content.decode()
+    assert body.index("Tenggat</dt>") < body.index("<form") < body.index("Riwayat status")
