@@ -124,4 +124,5 @@ def test_task_page_shows_key_facts_before_the_update_form(
     )
     client.force_login(bawaslu_liaison)
     body = client.get(reverse("coordination:task_detail", args=[task.pk])).content.decode()
-    assert body.index("Tenggat</dt>") < body.index("<form") < body.index("Riwayat status")
+    main = body[body.index("<main") :]
+    assert main.index("Tenggat</dt>") < main.index("<form") < main.index("Riwayat status")
