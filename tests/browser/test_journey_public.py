@@ -98,10 +98,8 @@ def _find_event(page, event, language):
     assert re.search(r"[?&][a-z]+=(&|$)", page.url) is None, page.url
     expect(summary).to_contain_text(event["regency"])
     audit(page)
-    # The filters stay in the form, and every event listed is in that kabupaten.
-    expect(search.get_by_label(either("Kabupaten/kota", "Regency/city"))).to_have_value(
-        event["regency_code"]
-    )
+    # The filters stay in the (folded) form, and every event listed is in that kabupaten.
+    expect(page.locator("select[name=kab]")).to_have_value(event["regency_code"])
     cards = page.get_by_role("main").locator("article")
     expect(cards.first).to_be_visible()
     for card in cards.all():
