@@ -100,3 +100,17 @@ def test_no_javascript_filter_form_leads_to_a_clean_address(browse):
     search.get_by_label("Metode").select_option("radio")
     search.get_by_role("button", name="Saring").click()
     expect(page).to_have_url("/sosialisasi/?metode=radio")
+
+
+def test_event_page_shares_by_whatsapp_link_and_copy_button(browse):
+    page = browse("phone")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/sosialisasi/")
+    page.locator("article.event-card h3 a").first.click()
+    whatsapp = page.get_by_role("link", name="Bagikan ke WhatsApp")
+    assert whatsapp.get_attribute("href").startswith("https://wa.me/?text=")
+    page.get_by_role("button", name="Salin tautan").click()
+    expect(page.get_by_role("status").filter(has_text="Tautan disalin")).to_be_visible()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == page.locator("#share-url").input_value()
+    audit(page)

@@ -126,3 +126,31 @@ def test_task_page_shows_key_facts_before_the_update_form(
     body = client.get(reverse("coordination:task_detail", args=[task.pk])).content.decode()
     main = body[body.index("<main") :]
     assert main.index("Tenggat</dt>") < main.index("<form") < main.index("Riwayat status")
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _agencies_with_tasks(regency, n: int, start: int) -> None:
+    election = factories.ElectionFactory()
+    for i in range(start, start + n):
+        agency = factories.AgencyFactory(name=f"Lembaga {i:03d}", region=regency)
+        factories.ReadinessTaskFactory(region=regency, agency=agency, election=election)
+
+
+@pytest.mark.parametrize("url_name", ["coordination:dashboard", "coordination:dashboard_agencies"])
+def test_scorecard_pages_query_count_does_not_grow_with_agencies(
+    client, province_staff, regency, url_name
+):
+    client.force_login(province_staff)
+    url = reverse(url_name)
+    _agencies_with_tasks(regency, 3, 0)
+    small = _queries(client, url)
+    _agencies_with_tasks(regency, 60, 3)
+    assert _queries(client, url) == small

@@ -168,3 +168,4 @@ def test_pages_without_their_own_card_share_the_default_image(client, bengkulu):
     parser.feed(client.get(reverse("outreach:calendar")).content.decode())
     assert parser.meta["og:image"] == f"{django_settings.SITE_URL}/static/img/og-default.png"
     assert parser.meta["og:type"] == "website"
+    assert parser.meta["og:title"] == "Kalender sosialisasi"
