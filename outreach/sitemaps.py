@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from outreach.selectors.events import public_events
@@ -51,6 +52,10 @@ class EventSitemap(SiteUrlSitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default takes the maximum over every item in Python; one aggregate instead.
+        return public_events().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class RegionFeedSitemap(SiteUrlSitemap):

@@ -118,3 +118,19 @@ def test_security_txt_names_the_contact_from_settings(client, settings, db):
 def test_security_txt_absent_without_a_contact(client, settings, db):
     settings.PILKADA_SECURITY_CONTACT = []
     assert client.get("/.well-known/security.txt").status_code == 404
+
+
+def test_sitemap_index_costs_the_same_whatever_the_number_of_events(client, bengkulu):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/sitemap.xml").status_code == 200
+        return len(ctx.captured_queries)
+
+    factories.outreach_event("17.01.01.2001", when=at(2))
+    small = count()
+    for day in range(3, 30):
+        factories.outreach_event("17.01.01.2001", when=at(day))
+    assert count() == small
