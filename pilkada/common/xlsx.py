@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -57,50 +58,59 @@ def _cell_value(value):
 
 
 class XlsxWriter:
-    """Rows into one worksheet; `content()` gives the finished workbook."""
+    """Rows into one worksheet; `content()` gives the finished workbook.
+
+    Rows are kept until `content()`: the column widths come from the whole content and a
+    write-only workbook (streamed XML, the fastest openpyxl has) needs them before the first row.
+    """
 
     def __init__(self, *, sheet_title: str = "Data", text_columns: Iterable[str] = ()):
-        self._book = Workbook()
-        self._sheet = self._book.active
         # Sheet names: at most 31 characters, none of []:*?/\ .
-        self._sheet.title = "".join(c for c in sheet_title if c not in "[]:*?/\\")[:31] or "Data"
+        self._title = "".join(c for c in sheet_title if c not in "[]:*?/\\")[:31] or "Data"
+        self._rows: list[list] = []
         self._widths: list[int] = []
-        self._rows = 0
         # Columns of codes ("17.10", "0812...") are formatted as text, so what a person types
         # there later is not turned into a number.
         self._text_columns = set(text_columns)
 
     def writerow(self, row: Sequence) -> None:
-        self._rows += 1
-        for column, raw in enumerate(row, start=1):
-            value, number_format = _cell_value(raw)
-            cell = self._sheet.cell(row=self._rows, column=column)
-            # Assigning a str that starts with "=" would make openpyxl store a formula;
-            # spreadsheet_safe has already prefixed such text, and data_type pins it as text.
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"
-            if number_format:
-                cell.number_format = number_format
-            if self._rows == 1:
-                cell.font = Font(bold=True)
-                if raw in self._text_columns:
-                    letter = get_column_letter(column)
-                    self._sheet.column_dimensions[letter].number_format = "@"
+        values = [_cell_value(raw) for raw in row]
+        for column, (value, _format) in enumerate(values):
             width = _display_width(value)
-            if column > len(self._widths):
+            if column >= len(self._widths):
                 self._widths.append(width)
-            else:
-                self._widths[column - 1] = max(self._widths[column - 1], width)
+            elif width > self._widths[column]:
+                self._widths[column] = width
+        self._rows.append(values)
 
     def content(self) -> bytes:
-        if self._rows:
-            self._sheet.freeze_panes = "A2"
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(self._title)
+        header = [value for value, _format in self._rows[0]] if self._rows else []
         for column, width in enumerate(self._widths, start=1):
-            letter = get_column_letter(column)
-            self._sheet.column_dimensions[letter].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+            dimension = sheet.column_dimensions[get_column_letter(column)]
+            dimension.width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+            if column <= len(header) and header[column - 1] in self._text_columns:
+                dimension.number_format = "@"
+        if self._rows:
+            sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        for index, values in enumerate(self._rows):
+            cells = []
+            for value, number_format in values:
+                if index == 0 or number_format:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    if index == 0:
+                        cell.font = bold
+                    if number_format:
+                        cell.number_format = number_format
+                    cells.append(cell)
+                else:
+                    # Text never starts with "=" here (spreadsheet_safe), so it stays text.
+                    cells.append(value)
+            sheet.append(cells)
         out = io.BytesIO()
-        self._book.save(out)
+        book.save(out)
         return out.getvalue()
 
 
