@@ -75,6 +75,7 @@ urlpatterns += [
         name="task_evidence",
     ),
     path("kesiapan/", dashboard.dashboard_view, name="dashboard"),
+    path("kesiapan/lembaga/", dashboard.dashboard_agencies, name="dashboard_agencies"),
 ]
 
 urlpatterns += [

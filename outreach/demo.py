@@ -9,10 +9,12 @@ import random
 import uuid
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from coordination.enums import AgencyKind, RegionLevel
 from coordination.models import Agency, Region
+from coordination.selectors.readiness import active_election
 from outreach.enums import FACE_TO_FACE_METHODS, AudienceSegment, EventStatus, OutreachMethod
 from outreach.models import OutreachEvent
 from outreach.services.events import event_create, event_report_save, event_status_change
@@ -22,7 +24,7 @@ EVENT_COUNT = 150
 NAMESPACE = uuid.UUID("6f1d8f8e-54a1-4c1e-9d55-0b8a4f3d2c11")
 
 FACE_TITLES = {
-    OutreachMethod.FORUM_WARGA: "Forum warga: ayo ke TPS 27 November",
+    OutreachMethod.FORUM_WARGA: "Forum warga: ayo ke TPS {voting_day_short}",
     OutreachMethod.DISKUSI: "Diskusi publik Pilkada damai",
     OutreachMethod.SEMINAR: "Seminar pendidikan pemilih",
     OutreachMethod.WORKSHOP: "Workshop relawan demokrasi",
@@ -41,12 +43,32 @@ MEDIA = {
     OutreachMethod.MEDIA_LUAR_RUANG: ("Baliho hari pemungutan suara", "Baliho di simpang kota"),
     OutreachMethod.PERTEMUAN_VIRTUAL: ("Webinar pemilih pemula", "Zoom KPU"),
 }
+# Dates in the demo's words are computed from the demo timeline (voting day 45 days after the
+# first run), never written, so the text and the countdown agree.
+DESCRIPTION = (
+    "Sosialisasi tahapan Pilkada, cara memeriksa nama di daftar pemilih, dan tata cara mencoblos "
+    "di TPS pada hari pemungutan suara, {voting_day_long}."
+)
+VOTING_DAY_FALLBACK_DAYS = 45
 VENUES = ["Balai desa", "Aula kantor camat", "Masjid jami", "Gedung serbaguna", "Lapangan desa"]
 HOURS = [8, 9, 10, 13, 14, 15, 19, 20]
 
 
 def _demo_uid(number: int) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"outreach-demo-{number}")
+
+
+def demo_dates(today: dt.date) -> dict[str, str]:
+    """Voting day of the demo timeline (the active election's), in Indonesian words."""
+    election = active_election()
+    voting_day = (
+        election.voting_day if election else today + dt.timedelta(days=VOTING_DAY_FALLBACK_DAYS)
+    )
+    with translation.override("id"):
+        return {
+            "voting_day_short": date_format(voting_day, "j F"),
+            "voting_day_long": date_format(voting_day, "l, j F Y"),
+        }
 
 
 def seed(*, stdout=None) -> None:
@@ -83,6 +105,7 @@ def seed(*, stdout=None) -> None:
     )
     today = timezone.localdate()
     now = timezone.now()
+    dates = demo_dates(today)
     face = [m for m in OutreachMethod if m in FACE_TO_FACE_METHODS]
     media = [m for m in OutreachMethod if m not in FACE_TO_FACE_METHODS]
     segments = list(AudienceSegment.values)
@@ -111,15 +134,12 @@ def seed(*, stdout=None) -> None:
         if organiser is None:
             continue
         partner_pool = partners_by_region.get(regency.code, [])
-        title = FACE_TITLES[method] if is_face else MEDIA[method][0]
+        title = (FACE_TITLES[method] if is_face else MEDIA[method][0]).format(**dates)
         place = region.name if region.level == RegionLevel.VILLAGE else f"Kecamatan {region.name}"
         event = event_create(
             actor=None,
             title=f"{title} — {place if is_face else regency.name}",
-            description=(
-                "Sosialisasi tahapan Pilkada 2024, cara memeriksa nama di daftar pemilih, dan "
-                "tata cara mencoblos di TPS pada Rabu, 27 November 2024."
-            ),
+            description=DESCRIPTION.format(**dates),
             method=method,
             segments=sorted(chosen),
             region=region,

@@ -5,9 +5,17 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from coordination.enums import RegionLevel
-from outreach.enums import EventStatus
+from outreach.enums import (
+    METHOD_GROUP_FACE,
+    METHOD_GROUP_MEDIA,
+    AudienceSegment,
+    EventStatus,
+    OutreachMethod,
+)
 from pilkada.common import localtime
 
 
@@ -88,3 +96,31 @@ def google_calendar_url(event) -> str:
             "ctz": event.region.timezone,
         }
     )
+
+
+def filter_summary(filters, regions: dict) -> list[str]:
+    """The active filters in words, for the one-line summary above the folded filter form."""
+    words = []
+    for code, options in (
+        (filters.kec, regions["districts"]),
+        (filters.kab, regions["regencies"]),
+        (filters.prov, regions["provinces"]),
+    ):
+        if code:
+            words.append(dict(options).get(code, code))
+            break
+    if filters.metode == METHOD_GROUP_FACE:
+        words.append(str(_("Semua tatap muka")))
+    elif filters.metode == METHOD_GROUP_MEDIA:
+        words.append(str(_("Semua media")))
+    elif filters.metode:
+        words.append(str(OutreachMethod(filters.metode).label))
+    if filters.segmen:
+        words.append(str(AudienceSegment(filters.segmen).label))
+    if filters.dari:
+        words.append(_("dari %(date)s") % {"date": date_format(filters.dari, "j M Y")})
+    if filters.sampai:
+        words.append(_("sampai %(date)s") % {"date": date_format(filters.sampai, "j M Y")})
+    if filters.q:
+        words.append(f"“{filters.q}”")
+    return words

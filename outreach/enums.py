@@ -79,3 +79,7 @@ class EventStatus(models.TextChoices):
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED, EventStatus.DONE)
 # What counts for coverage: held or planned (not drafts, not cancelled).
 COVERAGE_STATUSES = (EventStatus.PUBLISHED, EventStatus.DONE)
+
+# Method filter values besides single methods: the two groups.
+METHOD_GROUP_FACE = "tatap_muka"
+METHOD_GROUP_MEDIA = "media"

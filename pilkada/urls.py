@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pilkada import discovery
 from pilkada import views as shell
 
 urlpatterns = [
@@ -8,6 +9,12 @@ urlpatterns = [
     path("tentang-data/", shell.about_data, name="about_data"),
     path("healthz", shell.healthz, name="healthz"),
     path("robots.txt", shell.robots_txt, name="robots_txt"),
+    path("sitemap.xml", discovery.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", discovery.sitemap_section, name="sitemap_section"),
+    path("favicon.ico", discovery.favicon_ico, name="favicon"),
+    path("apple-touch-icon.png", discovery.apple_touch_icon, name="apple_touch_icon"),
+    path("manifest.webmanifest", discovery.web_manifest, name="web_manifest"),
+    path(".well-known/security.txt", discovery.security_txt, name="security_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bahasa/<str:code>/", shell.language_switch, name="language_switch"),
     path("akun/", include("allauth.urls")),

@@ -7,17 +7,17 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from pilkada.health import broker_ok
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html")
 
 
-@require_GET
+@require_safe
 def about_data(request):
     return render(request, "about_data.html")
 
@@ -33,15 +33,16 @@ ROBOTS_LINES = [
 ]
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=86400)
 def robots_txt(request):
     """Constant text; it touches neither the database nor the cache nor a template."""
-    return HttpResponse("\n".join(ROBOTS_LINES) + "\n", content_type="text/plain; charset=utf-8")
+    lines = [*ROBOTS_LINES, f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache
-@require_GET
+@require_safe
 def language_switch(request, code: str):
     """Set the language cookie and go back: a plain link, so public pages need no CSRF token.
 
@@ -70,7 +71,7 @@ def language_switch(request, code: str):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """State of the database, the cache and the Celery broker; 503 when any is down."""
     checks = {"database": _database_ok(), "cache": _cache_ok(), "broker": broker_ok()}

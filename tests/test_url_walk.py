@@ -140,6 +140,7 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "coordination:task_status_fragment": (SCOPED, {"pk": task.pk}),
         "coordination:task_evidence": (SCOPED, {"pk": task.pk, "update_pk": update.pk}),
         "coordination:dashboard": (OPEN, {}),
+        "coordination:dashboard_agencies": (OPEN, {}),
         "coordination:election_list": (OPEN, {}),
         "coordination:election_create": (OPEN, {}),
         "coordination:election_detail": (OPEN, {"pk": election.pk}),
@@ -157,6 +158,7 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "outreach:event_short": (SCOPED, {"pk": draft.pk}),
         "outreach:event_detail": (SCOPED, {"pk": draft.pk, "slug": draft.slug}),
         "outreach:event_ics": (SCOPED, {"pk": draft.pk}),
+        "outreach:event_card": (SCOPED, {"pk": draft.pk, "version": draft.sequence}),
         "outreach:feed_ics": (OPEN, {}),
         "outreach:feed_json": (OPEN, {}),
         "outreach:feed_csv": (OPEN, {}),
@@ -167,6 +169,7 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "outreach:manage_create": (OPEN, {}),
         "outreach:manage_import": (OPEN, {}),
         "outreach:manage_import_template": (OPEN, {}),
+        "outreach:manage_import_template_xlsx": (OPEN, {}),
         "outreach:manage_region_children": (OPEN, {"code": "17.02"}),
         "outreach:manage_detail": (SCOPED, {"pk": draft.pk}),
         "outreach:manage_update": (SCOPED, {"pk": draft.pk}),
@@ -176,8 +179,10 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "outreach:manage_duplicate": (SCOPED, {"pk": draft.pk}),
         "outreach:coverage": (OPEN, {}),
         "outreach:coverage_csv": (OPEN, {}),
+        "outreach:coverage_xlsx": (OPEN, {}),
         "outreach:coverage_regency": (SCOPED, {"code": "17.02"}),
         "outreach:coverage_regency_csv": (SCOPED, {"code": "17.02"}),
+        "outreach:coverage_regency_xlsx": (SCOPED, {"code": "17.02"}),
     }
     # Filters that point at the other regency's objects: an open page must ignore them or
     # answer 404, never list what they select.
@@ -281,4 +286,44 @@ def test_walk_garbage_query_parameters_never_500(client, world, superuser, visit
                 status = getattr(client, method)(url, query).status_code
                 if status >= 500:
                     problems.append(f"{visitor} {method.upper()} {url} ={value[:20]!r} -> {status}")
+    assert problems == [], "\n".join(problems)
+
+
+# --- HEAD wherever GET works (RFC 9110) -------------------------------------------------------
+
+SHELL_URLS = {
+    "home": {},
+    "about_data": {},
+    "healthz": {},
+    "robots_txt": {},
+    "sitemap": {},
+    "sitemap_section": {"section": "acara"},
+    "favicon": {},
+    "apple_touch_icon": {},
+    "web_manifest": {},
+    "security_txt": {},
+    "language_switch": {"code": "en"},
+    "account_login": {},
+}
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "staff_17.01"])
+def test_walk_head_answers_wherever_get_does(client, world, settings, visitor):
+    settings.PILKADA_SECURITY_CONTACT = ["keamanan@uji.test"]
+    person = world["visitors"][visitor]
+    client.raise_request_exception = False
+    if person is not None:
+        client.force_login(person)
+    urls = [reverse(name, kwargs=kwargs) for name, (_kind, kwargs) in world["targets"].items()]
+    urls += [reverse(name, kwargs=kwargs) for name, kwargs in SHELL_URLS.items()]
+    problems = []
+    for url in sorted(urls):
+        get = client.get(url).status_code
+        head = client.head(url)
+        if get == 405:
+            continue  # a POST-only action
+        if head.status_code != get:
+            problems.append(f"{visitor} {url}: GET {get}, HEAD {head.status_code}")
+        elif head.content:
+            problems.append(f"{visitor} {url}: HEAD answered with a body")
     assert problems == [], "\n".join(problems)

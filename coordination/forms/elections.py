@@ -1,12 +1,47 @@
 """Forms of the election timeline and of checklist templates."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from coordination.enums import AgencyKind, TaskCategory, TaskPriority
 from coordination.models import ElectionStage
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _StagesByElection(ModelChoiceIterator):
+    """Stages grouped under their election's name, so two elections' "Kampanye" differ."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for stage in self.queryset:
+            groups.setdefault(stage.election.name, []).append(self.choice(stage))
+        yield from groups.items()
+
+
+class StageChoiceField(forms.ModelChoiceField):
+    """Choose a stage: an <optgroup> per election (the queryset is ordered and joined here)."""
+
+    iterator = _StagesByElection
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Tanpa tahapan"))
+        super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(
+            queryset.select_related("election").order_by(
+                "election__voting_day", "election_id", "order", "starts_on"
+            )
+        )
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
 
 
 class ElectionForm(forms.Form):
@@ -68,7 +103,7 @@ class ChecklistItemForm(forms.Form):
     relation = forms.ChoiceField(
         label=_("Terhadap"), choices=Relation.CHOICES, initial=Relation.BEFORE
     )
-    stage = forms.ModelChoiceField(
+    stage = StageChoiceField(
         label=_("Tahapan"), queryset=ElectionStage.objects.none(), required=False
     )
     priority = forms.ChoiceField(

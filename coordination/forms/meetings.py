@@ -225,6 +225,7 @@ class RSVPForm(forms.Form):
         label=_("Diwakilkan kepada"),
         queryset=Person.objects.none(),
         required=False,
+        empty_label=_("Tidak diwakilkan"),
         help_text=_("Hanya bila memilih diwakilkan: rekan dari lembaga yang sama."),
     )
 

@@ -5,11 +5,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from coordination.enums import TaskCategory, TaskPriority, TaskStatus
+from coordination.forms.elections import StageChoiceField
 from coordination.forms.people import RegionChoiceField
 from coordination.models import Agency, Checklist, Election, ElectionStage, Region
 from coordination.services.files import allowed_extensions_text
 from coordination.services.task_csv import MAX_BYTES
-from pilkada.common.csvio import decode_upload
+from pilkada.common.xlsx import decode_table_upload
 
 
 class TaskForm(forms.Form):
@@ -17,7 +18,7 @@ class TaskForm(forms.Form):
     description = forms.CharField(label=_("Keterangan"), widget=forms.Textarea, required=False)
     category = forms.ChoiceField(label=_("Kategori"), choices=TaskCategory.choices)
     election = forms.ModelChoiceField(label=_("Pemilihan"), queryset=Election.objects.all())
-    stage = forms.ModelChoiceField(
+    stage = StageChoiceField(
         label=_("Tahapan"), queryset=ElectionStage.objects.none(), required=False
     )
     region = RegionChoiceField(label=_("Wilayah"), queryset=Region.objects.none())
@@ -33,7 +34,7 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions if regions is not None else Region.objects.none()
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
-        self.fields["stage"].queryset = ElectionStage.objects.select_related("election")
+        self.fields["stage"].queryset = ElectionStage.objects.all()
 
 
 class StatusUpdateForm(forms.Form):
@@ -68,12 +69,15 @@ class StatusUpdateForm(forms.Form):
 class TaskImportForm(forms.Form):
     election = forms.ModelChoiceField(label=_("Pemilihan"), queryset=Election.objects.all())
     file = forms.FileField(
-        label=_("Berkas CSV"), help_text=_("UTF-8, paling besar 2 MB, paling banyak 5.000 baris.")
+        label=_("Berkas CSV atau Excel (XLSX)"),
+        help_text=_(
+            "CSV UTF-8 atau .xlsx (lembar pertama), paling besar 2 MB, paling banyak 5.000 baris."
+        ),
     )
 
     def clean_file(self):
         """The file's text: too large, empty, binary or non-UTF-8 files are refused here."""
-        return decode_upload(self.cleaned_data["file"], max_bytes=MAX_BYTES)
+        return decode_table_upload(self.cleaned_data["file"], max_bytes=MAX_BYTES)
 
 
 class StampForm(forms.Form):

@@ -5,7 +5,6 @@ the report lists each failing row with its reasons. The export uses the same col
 exported file can be corrected and imported again elsewhere.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +19,7 @@ from coordination import permissions
 from coordination.enums import TaskCategory, TaskPriority, TaskStatus
 from coordination.models import Agency, Election, Person, Region
 from coordination.services.readiness import task_create
-from pilkada.common.csvio import SafeWriter, decode_csv, read_rows
+from pilkada.common.csvio import decode_csv, read_rows
 
 COLUMNS = [
     "judul",
@@ -175,31 +174,28 @@ def _check_row(row, actor, regions, stages, agencies) -> tuple[list[str], dict]:
     return messages, values
 
 
-def tasks_export_csv(*, tasks, out) -> None:
-    """Write the tasks (an already filtered queryset) as CSV with the import's columns."""
-    writer = SafeWriter(out)
-    writer.writerow(["id", *COLUMNS, "terlambat"])
+def task_export_rows(*, tasks):
+    """The header and one row per task (an already filtered queryset), with the import's
+    columns, for CSV or XLSX: due dates are dates, progress a number."""
+    yield ["id", *COLUMNS, "terlambat"]
     today = timezone.localdate()
     for task in tasks.select_related("stage", "agency").iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                task.pk,
-                task.title,
-                task.description,
-                task.category,
-                task.stage.name if task.stage else "",
-                task.region_id,
-                task.agency.name,
-                task.due_on.isoformat(),
-                task.priority,
-                task.status,
-                task.progress,
-                "ya" if task.due_on < today and task.status != TaskStatus.DONE else "",
-            ]
-        )
+        yield [
+            task.pk,
+            task.title,
+            task.description,
+            task.category,
+            task.stage.name if task.stage else "",
+            task.region_id,
+            task.agency.name,
+            task.due_on,
+            task.priority,
+            task.status,
+            task.progress,
+            "ya" if task.due_on < today and task.status != TaskStatus.DONE else "",
+        ]
 
 
-def tasks_csv_template() -> str:
-    out = io.StringIO()
-    SafeWriter(out).writerow(COLUMNS)
-    return out.getvalue()
+def task_template_rows() -> list[list[str]]:
+    """The import template: the header alone (the same in CSV and XLSX)."""
+    return [list(COLUMNS)]

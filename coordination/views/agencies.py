@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from coordination import permissions
 from coordination.enums import AgencyKind
@@ -30,7 +30,7 @@ PAGE_SIZE = 50
 
 
 @predicate_required(permissions.can_use_staff_area)
-@require_http_methods(["GET"])
+@require_safe
 def agency_list(request):
     agencies = agencies_visible_to(user=request.user).order_by("region_id", "kind", "name")
     kind = request.GET.get("kind", "")
@@ -54,7 +54,7 @@ def agency_list(request):
 
 
 @predicate_required(permissions.can_use_staff_area)
-@require_http_methods(["GET"])
+@require_safe
 def agency_detail(request, pk: int):
     agency = get_object_or_404(Agency.objects.select_related("region"), pk=pk)
     if not permissions.can_view_agency(request.user, agency):
@@ -74,7 +74,7 @@ def agency_detail(request, pk: int):
 
 
 @predicate_required(permissions.can_create_agency)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def agency_create_view(request):
     regions = regions_manageable_by(user=request.user)
     form = AgencyForm(request.POST or None, regions=regions)
@@ -92,7 +92,7 @@ def agency_create_view(request):
 
 
 @predicate_required(permissions.can_invite_people)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_create_view(request):
     agencies = agencies_manageable_by(user=request.user).order_by("region_id", "name")
     initial = {}

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordination import permissions
 from coordination.enums import DeliveryStatus
@@ -31,7 +31,7 @@ def _meeting_for_log(user, pk: int) -> Meeting:
 
 
 @predicate_required(permissions.is_kpu_staff)
-@require_http_methods(["GET"])
+@require_safe
 def meeting_deliveries_view(request, pk: int):
     meeting = _meeting_for_log(request.user, pk)
     status = request.GET.get("status", "")
@@ -70,7 +70,7 @@ def meeting_delivery_retry_view(request, pk: int, delivery_pk: int):
 
 
 @predicate_required(permissions.can_set_reminder_defaults)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reminder_defaults_view(request):
     access = permissions.access_for(request.user)
     regions = Region.objects.filter(pk__in=access.staff_region_codes).order_by("code")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from coordination import permissions
 from coordination.forms.elections import (
@@ -30,7 +30,7 @@ from pilkada.common.validation import apply_validation_error
 
 
 @predicate_required(permissions.can_view_elections)
-@require_GET
+@require_safe
 def election_list(request):
     elections = Election.objects.annotate(
         stage_count=Count("stages", distinct=True),
@@ -47,7 +47,7 @@ def election_list(request):
 
 
 @predicate_required(permissions.can_view_elections)
-@require_GET
+@require_safe
 def election_detail(request, pk: int):
     election = get_object_or_404(Election, pk=pk)
     return render(
@@ -63,7 +63,7 @@ def election_detail(request, pk: int):
 
 
 @predicate_required(permissions.can_manage_elections)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def election_create_view(request):
     form = ElectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def election_create_view(request):
 
 
 @predicate_required(permissions.can_manage_elections)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def election_edit_view(request, pk: int):
     election = get_object_or_404(Election, pk=pk)
     initial = {"name": election.name, "voting_day": election.voting_day}
@@ -96,7 +96,7 @@ def election_edit_view(request, pk: int):
 
 
 @predicate_required(permissions.can_manage_elections)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def stage_create_view(request, pk: int):
     election = get_object_or_404(Election, pk=pk)
     form = StageForm(request.POST or None)
@@ -112,7 +112,7 @@ def stage_create_view(request, pk: int):
 
 
 @predicate_required(permissions.can_manage_elections)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def stage_edit_view(request, pk: int):
     stage = get_object_or_404(ElectionStage.objects.select_related("election"), pk=pk)
     initial = {
@@ -149,7 +149,7 @@ def _form_page(request, form, *, title: str, back: Election | None):
 
 
 @predicate_required(permissions.can_view_elections)
-@require_GET
+@require_safe
 def checklist_detail(request, pk: int):
     checklist = get_object_or_404(Checklist.objects.select_related("election", "created_by"), pk=pk)
     return render(
@@ -165,14 +165,14 @@ def checklist_detail(request, pk: int):
 
 
 @predicate_required(permissions.can_manage_elections)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_create_view(request, pk: int):
     election = get_object_or_404(Election, pk=pk)
     return _checklist_form(request, election=election, checklist=None)
 
 
 @predicate_required(permissions.can_manage_elections)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_edit_view(request, pk: int):
     checklist = get_object_or_404(Checklist.objects.select_related("election"), pk=pk)
     return _checklist_form(request, election=checklist.election, checklist=checklist)

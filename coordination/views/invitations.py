@@ -14,7 +14,7 @@ from coordination.services.invitations import invitation_accept, invitation_find
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept_view(request, token: str):
     invitation = invitation_find(token=token)
     if invitation is None or not invitation.is_usable():

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordination import permissions
 from coordination.forms.meetings import DocumentForm
@@ -40,7 +40,7 @@ def meeting_document_upload_view(request, pk: int):
 
 
 @predicate_required(permissions.can_use_staff_area)
-@require_http_methods(["GET"])
+@require_safe
 def meeting_document_download(request, pk: int, doc_pk: int):
     """Documents are private: only those who may see the meeting get them."""
     document = get_object_or_404(
@@ -64,7 +64,7 @@ def meeting_document_download(request, pk: int, doc_pk: int):
 
 
 @predicate_required(permissions.is_kpu_staff)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_document_delete_view(request, pk: int, doc_pk: int):
     """A confirmation page, then the deletion (POST only); the stored file goes after the commit."""
     meeting = meeting_or_404(request, pk)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordination import permissions
 from coordination.enums import RSVP, MeetingKind, MeetingStatus
@@ -60,7 +60,7 @@ def meeting_or_404(request, pk: int):
 
 
 @predicate_required(permissions.can_use_staff_area)
-@require_http_methods(["GET"])
+@require_safe
 def meeting_list(request):
     when = request.GET.get("when", "upcoming")
     kind = request.GET.get("kind", "")
@@ -88,7 +88,7 @@ def meeting_list(request):
 
 
 @predicate_required(permissions.can_use_staff_area)
-@require_http_methods(["GET"])
+@require_safe
 def my_meeting_list(request):
     meetings = list(my_meetings(user=request.user)[:100])
     for meeting in meetings:
@@ -107,7 +107,7 @@ def _form_querysets(user) -> dict:
 
 
 @predicate_required(permissions.can_create_meeting)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_create_view(request):
     form = MeetingCreateForm(
         request.POST or None, user=request.user, **_form_querysets(request.user)
@@ -135,7 +135,7 @@ def _created_message(meeting) -> str:
 
 
 @predicate_required(permissions.is_kpu_staff)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_edit_view(request, pk: int):
     meeting = meeting_or_404(request, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
@@ -155,7 +155,7 @@ def meeting_edit_view(request, pk: int):
 
 
 @predicate_required(permissions.is_kpu_staff)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_cancel_view(request, pk: int):
     meeting = meeting_or_404(request, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
@@ -173,7 +173,7 @@ def meeting_cancel_view(request, pk: int):
 
 
 @predicate_required(permissions.can_use_staff_area)
-@require_http_methods(["GET"])
+@require_safe
 def meeting_detail(request, pk: int):
     meeting = meeting_or_404(request, pk)
     return render(request, "coordination/meetings/detail.html", detail_context(request, meeting))

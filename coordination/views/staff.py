@@ -2,14 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from coordination import permissions
 from coordination.selectors.people import memberships_of
 
 
 @login_required
-@require_GET
+@require_safe
 def staff_home(request):
     access = permissions.access_for(request.user)
     return render(
@@ -23,7 +23,7 @@ def staff_home(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def profile(request):
     return render(
         request,

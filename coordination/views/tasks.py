@@ -4,11 +4,11 @@ form (phone-first), editing, CSV import, checklist stamping and the feed of rece
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordination import permissions
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
@@ -30,11 +30,11 @@ from coordination.services.readiness import (
     task_status_update,
     task_update,
 )
-from coordination.services.task_csv import tasks_csv_template, tasks_export_csv, tasks_import_csv
-from pilkada.common.csvio import csv_response
+from coordination.services.task_csv import task_export_rows, task_template_rows, tasks_import_csv
 from pilkada.common.decorators import predicate_required
 from pilkada.common.params import query_id, query_text
 from pilkada.common.validation import apply_validation_error
+from pilkada.common.xlsx import export_format, table_response
 
 PAGE_SIZE = 50
 
@@ -72,18 +72,26 @@ def filter_choices(user) -> dict:
 
 
 @predicate_required(permissions.can_use_staff_area)
-@require_http_methods(["GET"])
+@require_safe
 def task_list(request):
     filters = filters_from(request)
     tasks = tasks_filtered(user=request.user, filters=filters)
-    if request.GET.get("format") == "csv":
-        return _csv_response(tasks, "tugas-kesiapan")
+    fmt = export_format(request)
+    if fmt:
+        return table_response(
+            fmt,
+            f"tugas-kesiapan-{timezone.localdate().isoformat()}",
+            task_export_rows(tasks=tasks),
+            sheet_title=_("Tugas kesiapan"),
+        )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     for task in page.object_list:
         task.can_update = permissions.can_update_task(request.user, task)
     query = request.GET.copy()
     query.pop("page", None)
     query["format"] = "csv"
+    csv_query = query.urlencode()
+    query["format"] = "xlsx"
     return render(
         request,
         "coordination/tasks/list.html",
@@ -91,17 +99,12 @@ def task_list(request):
             "page": page,
             "filters": filters,
             "today": timezone.localdate(),
-            "csv_query": query.urlencode(),
+            "csv_query": csv_query,
+            "xlsx_query": query.urlencode(),
             "is_staff": permissions.is_kpu_staff(request.user),
             **filter_choices(request.user),
         },
     )
-
-
-def _csv_response(tasks, name: str) -> HttpResponse:
-    response, _writer = csv_response(f"{name}-{timezone.localdate().isoformat()}")
-    tasks_export_csv(tasks=tasks, out=response)
-    return response
 
 
 def _task_or_404(request, pk: int):
@@ -112,7 +115,7 @@ def _task_or_404(request, pk: int):
 
 
 @predicate_required(permissions.can_use_staff_area)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_detail(request, pk: int):
     task = _task_or_404(request, pk)
     can_update = permissions.can_update_task(request.user, task)
@@ -194,7 +197,7 @@ def task_status_fragment(request, pk: int):
 
 
 @predicate_required(permissions.can_use_staff_area)
-@require_http_methods(["GET"])
+@require_safe
 def task_evidence_download(request, pk: int, update_pk: int):
     entry = get_object_or_404(TaskUpdate.objects.select_related("task"), pk=update_pk, task_id=pk)
     if not entry.evidence_file or not permissions.can_view_task(request.user, entry.task):
@@ -222,7 +225,7 @@ def _task_form_querysets(user) -> dict:
 
 
 @predicate_required(permissions.can_create_task)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_create_view(request):
     election = active_election()
     form = TaskForm(
@@ -242,7 +245,7 @@ def task_create_view(request):
 
 
 @predicate_required(permissions.is_kpu_staff)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_edit_view(request, pk: int):
     task = _task_or_404(request, pk)
     if not permissions.can_manage_task(request.user, task):
@@ -263,12 +266,18 @@ def task_edit_view(request, pk: int):
 
 
 @predicate_required(permissions.can_create_task)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_import_view(request):
-    if request.GET.get("template") == "1":
-        response = HttpResponse(tasks_csv_template(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="templat-tugas.csv"'
-        return response
+    template = request.GET.get("template")
+    if template in ("1", "csv", "xlsx"):
+        fmt = "xlsx" if template == "xlsx" else "csv"
+        return table_response(
+            fmt,
+            "templat-tugas",
+            task_template_rows(),
+            sheet_title=_("Tugas"),
+            text_columns=["wilayah"],
+        )
     form = TaskImportForm(
         request.POST or None, request.FILES or None, initial={"election": active_election()}
     )
@@ -295,7 +304,7 @@ def task_import_view(request):
 
 
 @predicate_required(permissions.can_create_task)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist_stamp_view(request):
     regions = regions_manageable_by(user=request.user).filter(level=RegionLevel.REGENCY)
     chosen = query_id(request.GET.get("checklist"))
@@ -321,7 +330,7 @@ def checklist_stamp_view(request):
 
 
 @predicate_required(permissions.can_view_update_feed)
-@require_http_methods(["GET"])
+@require_safe
 def update_feed(request):
     filters = filters_from(request)
     page = Paginator(updates_feed(user=request.user, filters=filters), PAGE_SIZE).get_page(

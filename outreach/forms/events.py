@@ -16,7 +16,7 @@ from coordination.models import Agency, Region
 from outreach import permissions
 from outreach.enums import AudienceSegment, EventStatus, method_groups
 from outreach.models import EventReport
-from pilkada.common.csvio import decode_upload
+from pilkada.common.xlsx import decode_table_upload
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -330,9 +330,12 @@ class DuplicateForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Berkas CSV"), help_text=_("UTF-8, paling besar 1 MB, paling banyak 1.000 baris.")
+        label=_("Berkas CSV atau Excel (XLSX)"),
+        help_text=_(
+            "CSV UTF-8 atau .xlsx (lembar pertama), paling besar 1 MB, paling banyak 1.000 baris."
+        ),
     )
 
     def clean_file(self):
         """The file's text: too large, empty, binary or non-UTF-8 files are refused here."""
-        return decode_upload(self.cleaned_data["file"], max_bytes=1024 * 1024)
+        return decode_table_upload(self.cleaned_data["file"], max_bytes=1024 * 1024)

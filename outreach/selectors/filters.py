@@ -7,11 +7,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 
-from outreach.enums import OutreachMethod
-
-# Method filter values besides single methods: the two groups.
-METHOD_GROUP_FACE = "tatap_muka"
-METHOD_GROUP_MEDIA = "media"
+from outreach.enums import METHOD_GROUP_FACE, METHOD_GROUP_MEDIA, OutreachMethod
 
 
 @dataclass(frozen=True)
@@ -39,11 +35,17 @@ class EventFilters:
         return not any(getattr(self, f.name) for f in fields(self))
 
     def params(self, **overrides) -> dict[str, str]:
+        """The chosen filters; a province or regency implied by a narrower code is left out,
+        so a shared link says `kab=17.02`, not `prov=17&kab=17.02`."""
         values = {}
         for f in fields(self):
             value = overrides.get(f.name, getattr(self, f.name))
             if value:
                 values[f.name] = value.isoformat() if isinstance(value, dt.date) else value
+        if values.get("kab", "").startswith(values.get("prov", "-") + "."):
+            del values["prov"]
+        if values.get("kec", "").startswith(values.get("kab", "-") + "."):
+            del values["kab"]
         return values
 
     def query(self, **overrides) -> str:

@@ -69,17 +69,26 @@ class ImportResult:
         return not self.errors
 
 
-def import_template_csv() -> bytes:
-    """The header and one example row, as the import expects them (with a byte-order mark so
-    spreadsheet programs read the UTF-8 correctly)."""
-    sample = (
-        ",".join(COLUMNS)
-        + "\r\n"
-        + "Forum warga Pilkada damai,Diskusi bersama warga,forum_warga,masyarakat_umum;perempuan,"
-        "17.02.01.2001,Balai desa,,,2024-11-10 09:00,2024-11-10 11:00,"
-        "KPU Kabupaten Rejang Lebong,,draf\r\n"
-    )
-    return ("\ufeff" + sample).encode()
+def import_template_rows() -> list[list[str]]:
+    """The header and one example row, as the import expects them (CSV or XLSX)."""
+    return [
+        list(COLUMNS),
+        [
+            "Forum warga Pilkada damai",
+            "Diskusi bersama warga",
+            "forum_warga",
+            "masyarakat_umum;perempuan",
+            "17.02.01.2001",
+            "Balai desa",
+            "",
+            "",
+            "2024-11-10 09:00",
+            "2024-11-10 11:00",
+            "KPU Kabupaten Rejang Lebong",
+            "",
+            "draf",
+        ],
+    ]
 
 
 def _lookup(choices) -> dict[str, str]:

@@ -4,15 +4,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from coordination.enums import RegionLevel
 from coordination.models import Region
 from outreach import permissions
 from outreach.forms.calendar import CalendarFilterForm
 from outreach.selectors.coverage import province_coverage, regency_coverage
-from pilkada.common.csvio import csv_response
 from pilkada.common.decorators import predicate_required
+from pilkada.common.xlsx import table_response
 
 
 def _dates(request):
@@ -20,12 +20,8 @@ def _dates(request):
     return filters.dari, filters.sampai
 
 
-def _csv(filename: str, header: list[str], rows) -> HttpResponse:
-    response, writer = csv_response(filename)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(row)
-    return response
+def _table(fmt: str, filename: str, header: list[str], rows) -> HttpResponse:
+    return table_response(fmt, filename, [header, *rows], sheet_title=_("Cakupan"))
 
 
 def _overview_scope(request):
@@ -46,13 +42,14 @@ def _overview_scope(request):
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_GET
+@require_safe
 def overview(request, fmt: str = "html"):
     province, regencies = _overview_scope(request)
     dari, sampai = _dates(request)
     data = province_coverage(province=province, regency_codes=regencies, dari=dari, sampai=sampai)
-    if fmt == "csv":
-        return _csv(
+    if fmt != "html":
+        return _table(
+            fmt,
             f"cakupan-sosialisasi-{province.code}",
             ["kode", "kabupaten_kota", "kecamatan", "kecamatan_terjangkau", "desa_kelurahan",
              "desa_terjangkau", "desa_terpencil", "desa_terpencil_belum", "kegiatan_tatap_muka",
@@ -72,14 +69,14 @@ def overview(request, fmt: str = "html"):
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_GET
+@require_safe
 def regency(request, code: str, fmt: str = "html"):
     region = get_object_or_404(Region, code=code, level=RegionLevel.REGENCY)
     if not permissions.can_view_coverage(request.user, region):
         raise Http404
     dari, sampai = _dates(request)
     data = regency_coverage(regency=region, dari=dari, sampai=sampai)
-    if fmt == "csv":
+    if fmt != "html":
         rows = []
         for district in data["districts"]:
             rows.append(
@@ -98,7 +95,8 @@ def regency(request, code: str, fmt: str = "html"):
                     [village.code, _("desa/kelurahan"), village.name, district.region.name,
                      int(village.is_remote), village.events, village.participants]
                 )  # fmt: skip
-        return _csv(
+        return _table(
+            fmt,
             f"cakupan-sosialisasi-{region.code}",
             ["kode", "tingkat", "nama", "kecamatan", "terpencil", "kegiatan_tatap_muka", "peserta"],
             rows,

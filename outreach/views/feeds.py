@@ -7,7 +7,7 @@ everyone and therefore cacheable by any proxy.
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from coordination.enums import RegionLevel
 from coordination.models import Region
@@ -43,7 +43,7 @@ def _respond(request, *, fmt: str, filters: EventFilters, name: str, filename: s
 
 
 def _feed(fmt: str):
-    @require_GET
+    @require_safe
     @public_resource(f"feed-{fmt}", feed=True)
     def view(request):
         filters = CalendarFilterForm(request.GET).filters()
@@ -55,7 +55,7 @@ def _feed(fmt: str):
 
 
 def _region_feed(fmt: str):
-    @require_GET
+    @require_safe
     @public_resource(f"region-feed-{fmt}", feed=True)
     def view(request, code: str):
         region = Region.objects.filter(code=code, level__lte=RegionLevel.DISTRICT).first()

@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coordination.selectors.regions import children_of
 from outreach import permissions
@@ -17,9 +17,10 @@ from outreach.forms.events import DuplicateForm, EventForm, ImportForm, ReportFo
 from outreach.models import OutreachEvent
 from outreach.selectors.events import managed_events
 from outreach.services import events as services
-from outreach.services.imports import COLUMNS, events_import_csv, import_template_csv
+from outreach.services.imports import COLUMNS, events_import_csv, import_template_rows
 from pilkada.common.decorators import predicate_required
 from pilkada.common.validation import apply_validation_error
+from pilkada.common.xlsx import table_response
 
 PAGE_SIZE = 50
 REGION_STEP = "_pilih_wilayah"
@@ -35,7 +36,7 @@ def _managed_event(request, pk: int) -> OutreachEvent:
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_GET
+@require_safe
 def event_list(request):
     form = CalendarFilterForm(request.GET)
     filters = form.filters()
@@ -66,7 +67,7 @@ def _unbound_from_post(request, **kwargs) -> EventForm:
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_create(request):
     if request.method == "POST" and REGION_STEP in request.POST:
         form = _unbound_from_post(request, user=request.user)
@@ -87,7 +88,7 @@ def event_create(request):
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_update(request, pk: int):
     event = _managed_event(request, pk)
     if request.method == "POST" and REGION_STEP in request.POST:
@@ -116,7 +117,7 @@ def event_update(request, pk: int):
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_GET
+@require_safe
 def event_detail(request, pk: int):
     event = _managed_event(request, pk)
     return render(
@@ -171,7 +172,7 @@ def event_delete(request, pk: int):
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_report(request, pk: int):
     event = _managed_event(request, pk)
     instance = getattr(event, "report", None)
@@ -190,7 +191,7 @@ def event_report(request, pk: int):
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_duplicate(request, pk: int):
     event = _managed_event(request, pk)
     form = DuplicateForm(request.POST or None, user=request.user, event=event)
@@ -215,7 +216,7 @@ def event_duplicate(request, pk: int):
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -232,15 +233,19 @@ def event_import(request):
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_GET
-def import_template(request):
-    response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contoh-impor-sosialisasi.csv"'
-    return response
+@require_safe
+def import_template(request, fmt: str = "csv"):
+    return table_response(
+        fmt,
+        "contoh-impor-sosialisasi",
+        import_template_rows(),
+        sheet_title=_("Sosialisasi"),
+        text_columns=["kode_wilayah"],
+    )
 
 
 @predicate_required(permissions.can_manage_outreach)
-@require_GET
+@require_safe
 def region_children(request, code: str):
     """The next step of the region picker, for the small enhancement script."""
     if not permissions.can_manage_outreach_in(request.user, code):

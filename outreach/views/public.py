@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from outreach import display
-from outreach.enums import AudienceSegment, method_groups
+from outreach import display, share
+from outreach.enums import METHOD_GROUP_FACE, METHOD_GROUP_MEDIA, AudienceSegment, method_groups
 from outreach.feeds import ics_body
 from outreach.forms.calendar import CalendarFilterForm
 from outreach.http import cached_body, public_resource
@@ -26,14 +27,16 @@ from outreach.selectors.events import (
     region_filter_options,
     upcoming_events,
 )
-from outreach.selectors.filters import METHOD_GROUP_FACE, METHOD_GROUP_MEDIA
+from pilkada.common.query import drop_empty_parameters
 
 PAGE_SIZE = 25
+CARD_MAX_AGE = 365 * 24 * 3600
 WEEK_PER_DAY = 12
 
 
 def _common(request, filters, form, view: str) -> dict:
     query = filters.query()
+    regions = region_filter_options(filters=filters)
     suffix = "?" + query if query else ""
     feed_base = (
         reverse("outreach:region_feed_ics", kwargs={"code": filters.kab})
@@ -48,7 +51,8 @@ def _common(request, filters, form, view: str) -> dict:
         "method_group_face": METHOD_GROUP_FACE,
         "method_group_media": METHOD_GROUP_MEDIA,
         "segments": AudienceSegment.choices,
-        "regions": region_filter_options(filters=filters),
+        "regions": regions,
+        "filter_summary": display.filter_summary(filters, regions),
         "feed_ics": reverse("outreach:feed_ics") + suffix,
         "feed_json": reverse("outreach:feed_json") + suffix,
         "feed_csv": reverse("outreach:feed_csv") + suffix,
@@ -77,7 +81,8 @@ def _page(request, *, view: str, title: str, build) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
+@drop_empty_parameters
 @public_resource("calendar")
 def calendar_list(request):
     def build(filters):
@@ -95,7 +100,8 @@ def _month_or_404(year: int, month: int) -> dt.date:
     return dt.date(year, month, 1)
 
 
-@require_GET
+@require_safe
+@drop_empty_parameters
 @public_resource("calendar")
 def calendar_month(request, year: int | None = None, month: int | None = None):
     if year is None:
@@ -121,7 +127,8 @@ def calendar_month(request, year: int | None = None, month: int | None = None):
     return _page(request, view="month", title=title, build=build)
 
 
-@require_GET
+@require_safe
+@drop_empty_parameters
 @public_resource("calendar")
 def calendar_week(request, day: str | None = None):
     if day is None:
@@ -152,7 +159,7 @@ def calendar_week(request, day: str | None = None):
     return _page(request, view="week", title=title, build=build)
 
 
-@require_GET
+@require_safe
 def event_redirect(request, pk: int):
     event = public_event_get(pk=pk)
     if event is None:
@@ -160,7 +167,7 @@ def event_redirect(request, pk: int):
     return redirect(display.event_path(event), permanent=True)
 
 
-@require_GET
+@require_safe
 @public_resource("event")
 def event_detail(request, pk: int, slug: str):
     event = public_event_get(pk=pk)
@@ -181,6 +188,9 @@ def event_detail(request, pk: int, slug: str):
             "map_url": display.map_url(event),
             "google_url": display.google_calendar_url(event),
             "absolute_url": display.absolute(display.event_path(event)),
+            "json_ld": share.json_ld_script(share.event_json_ld(event)),
+            "card_url": display.absolute(share.card_path(event)),
+            "whatsapp_url": share.whatsapp_url(event),
             "regency_feed": (
                 reverse("outreach:region_feed_ics", kwargs={"code": event.regency_code})
                 if event.regency_code
@@ -190,7 +200,7 @@ def event_detail(request, pk: int, slug: str):
     )
 
 
-@require_GET
+@require_safe
 @public_resource("event-ics", feed=True)
 def event_ics(request, pk: int):
     event = public_event_get(pk=pk)
@@ -200,4 +210,18 @@ def event_ics(request, pk: int):
     body = cached_body(request, lambda: ics_body([event], name=event.title))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sosialisasi-{event.pk}.ics"'
+    return response
+
+
+@require_safe
+def event_card(request, pk: int, version: int):
+    """The event's share card (og:image). Its address names the version, so the current one is
+    kept by browsers and proxies for good; an old version's address leads to the current card."""
+    event = public_event_get(pk=pk)
+    if event is None:
+        raise Http404
+    if version != event.sequence:
+        return redirect(share.card_path(event))
+    response = HttpResponse(share.event_card(event), content_type="image/png")
+    patch_cache_control(response, public=True, max_age=CARD_MAX_AGE, immutable=True)
     return response

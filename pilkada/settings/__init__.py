@@ -7,4 +7,5 @@ from .auth import *  # noqa: F403
 from .base import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .email import *  # noqa: F403
+from .integrations import *  # noqa: F403
 from .security import *  # noqa: F403

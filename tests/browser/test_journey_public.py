@@ -82,6 +82,10 @@ def _find_event(page, event, language):
     expect(page.locator("html")).to_have_attribute("lang", language)
     audit(page)
 
+    # On a phone the filters are folded under a one-line summary, the events first.
+    summary = page.locator(".filter-box > summary")
+    expect(page.get_by_role("search")).to_be_hidden()
+    summary.click()
     search = page.get_by_role("search")
     search.get_by_label(either("Kabupaten/kota", "Regency/city")).select_option(
         label=event["regency"]
@@ -90,11 +94,12 @@ def _find_event(page, event, language):
     search.get_by_role("button", name=either("Saring", "Filter")).click()
     expect(page).to_have_url(re.compile(rf"kab={re.escape(event['regency_code'])}"))
     expect(page).to_have_url(re.compile(rf"metode={event['method']}"))
+    # Only what was chosen goes into the shareable address (no empty `segmen=`, `q=`, ...).
+    assert re.search(r"[?&][a-z]+=(&|$)", page.url) is None, page.url
+    expect(summary).to_contain_text(event["regency"])
     audit(page)
-    # The filters stay in the form, and every event listed is in that kabupaten.
-    expect(search.get_by_label(either("Kabupaten/kota", "Regency/city"))).to_have_value(
-        event["regency_code"]
-    )
+    # The filters stay in the (folded) form, and every event listed is in that kabupaten.
+    expect(page.locator("select[name=kab]")).to_have_value(event["regency_code"])
     cards = page.get_by_role("main").locator("article")
     expect(cards.first).to_be_visible()
     for card in cards.all():

@@ -4,7 +4,8 @@ from django.test.utils import CaptureQueriesContext
 
 
 @pytest.mark.integration
-def test_robots_txt_keeps_staff_areas_out_without_touching_the_database(client, db):
+def test_robots_txt_keeps_staff_areas_out_without_touching_the_database(client, db, settings):
+    settings.SITE_URL = "https://pilkada.example.go.id"
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/robots.txt")
 
@@ -17,5 +18,6 @@ def test_robots_txt_keeps_staff_areas_out_without_touching_the_database(client, 
         "Disallow: /admin/",
         "Disallow: /sosialisasi/kelola/",
         "Allow: /",
+        "Sitemap: https://pilkada.example.go.id/sitemap.xml",
     ]
     assert len(queries.captured_queries) == 0

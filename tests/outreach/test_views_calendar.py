@@ -96,8 +96,8 @@ def test_calendar_bad_filter_values_are_ignored_with_message(client, spread):
 
 def test_calendar_filters_kept_in_links(client, spread):
     content = client.get(CALENDAR + "?kab=17.01&segmen=perempuan").content.decode()
-    assert 'href="/sosialisasi/kalender.ics?prov=17&amp;kab=17.01&amp;segmen=perempuan"' in content
-    assert 'href="/sosialisasi/bulan/?prov=17&amp;kab=17.01&amp;segmen=perempuan"' in content
+    assert 'href="/sosialisasi/kalender.ics?kab=17.01&amp;segmen=perempuan"' in content
+    assert 'href="/sosialisasi/bulan/?kab=17.01&amp;segmen=perempuan"' in content
     # The kecamatan select lists the districts of the chosen regency.
     assert '<option value="17.01.02">' in content
 
