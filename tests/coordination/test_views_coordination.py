@@ -218,6 +218,51 @@ def test_meeting_series_view_creates_occurrences(client, regency_staff, regency,
     assert Meeting.objects.filter(series__isnull=False).count() == 3
 
 
+def test_meeting_recorded_as_held_says_so_and_lists_no_reminders(
+    client, regency_staff, regency, kpu_regency
+):
+    client.force_login(regency_staff)
+    day = timezone.localdate() - timedelta(days=2)
+    response = client.post(
+        reverse("coordination:meeting_create"),
+        {
+            "kind": "rakor",
+            "title": "Rakor yang sudah berlangsung",
+            "region": regency.code,
+            "organiser": kpu_regency.pk,
+            "starts_at": f"{day.isoformat()}T09:00",
+            "ends_at": f"{day.isoformat()}T10:00",
+            "location": "Aula",
+            "invited_agencies": [kpu_regency.pk],
+            "record_as_held": "on",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert Meeting.objects.get().status == MeetingStatus.HELD
+    assert "Rapat tercatat sebagai sudah terlaksana." in page
+    assert "Rapat dijadwalkan." not in page
+    assert "Pengingat email" not in page
+
+
+@pytest.mark.parametrize(
+    ("hours_from_now", "shows_reminders"), [(-1, False), (-4, False), (24, True)]
+)
+def test_meeting_page_lists_reminders_only_before_the_start(
+    client, regency_staff, regency, kpu_regency, hours_from_now, shows_reminders
+):
+    meeting = factories.MeetingFactory(
+        region=regency,
+        organiser=kpu_regency,
+        starts_at=timezone.now() + timedelta(hours=hours_from_now),
+    )
+    client.force_login(regency_staff)
+    page = client.get(reverse("coordination:meeting_detail", args=[meeting.pk])).content.decode()
+    assert ("Pengingat email" in page) is shows_reminders
+    if shows_reminders:
+        assert "24 jam sebelum, 1 jam sebelum" in page
+
+
 @pytest.mark.parametrize(
     ("who", "status"),
     [("regency_staff", 200), ("bawaslu_liaison", 200), ("polres_liaison", 404), ("nobody", 403)],
