@@ -403,6 +403,38 @@ def test_task_list_liaison_sees_only_own_agency(client, bawaslu_liaison, task, r
     assert other.title not in content
 
 
+def test_task_list_attention_filter_keeps_overdue_at_risk_and_blocked(
+    client, bawaslu_liaison, regency, bawaslu, polres_other
+):
+    today = timezone.localdate()
+    wanted = {
+        factories.ReadinessTaskFactory(
+            region=regency, agency=bawaslu, title=title, status=status, due_on=due
+        ).pk
+        for title, status, due in [
+            ("Terlambat", TaskStatus.IN_PROGRESS, today - timedelta(days=1)),
+            ("Berisiko", TaskStatus.AT_RISK, today + timedelta(days=3)),
+            ("Terhambat", TaskStatus.BLOCKED, today + timedelta(days=9)),
+        ]
+    }
+    for title, status, due in [
+        ("Lancar", TaskStatus.IN_PROGRESS, today + timedelta(days=3)),
+        ("Beres terlambat", TaskStatus.DONE, today - timedelta(days=3)),
+    ]:
+        factories.ReadinessTaskFactory(
+            region=regency, agency=bawaslu, title=title, status=status, due_on=due
+        )
+    factories.ReadinessTaskFactory(
+        region=regency, agency=polres_other, status=TaskStatus.AT_RISK, title="Lembaga lain"
+    )
+    client.force_login(bawaslu_liaison)
+    response = client.get(
+        reverse("coordination:task_list"), {"agency": bawaslu.pk, "attention": "1"}
+    )
+    assert {task.pk for task in response.context["page"]} == wanted
+    assert 'name="attention" value="1" checked' in response.content.decode()
+
+
 def test_task_list_csv_export_honours_filters(client, regency_staff, regency, bawaslu):
     factories.ReadinessTaskFactory(
         region=regency, agency=bawaslu, title="Logistik A", category="logistik"
