@@ -1,7 +1,8 @@
 """The mail about a meeting (invitation, update, cancellation, withdrawal, reminder): one text in
 the recipient's language with the time in the meeting region's zone, and the calendar entry."""
 
-from email.mime.text import MIMEText
+from email import encoders
+from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -67,9 +68,18 @@ def meeting_message(delivery, *, lead: str = ""):
     calendar = ics.meeting_calendar(
         meeting=meeting, method=method, attendee=delivery.person, url=url
     )
-    # text/calendar with the METHOD parameter is what calendar programs look for.
-    part = MIMEText(calendar.decode("utf-8"), "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename="rapat.ics")
-    message.attach(part)
+    calendar_attach(message, calendar, method=method)
     return message
+
+
+def calendar_attach(message, calendar: bytes, *, method: str) -> None:
+    """Put the calendar entry in the message the way Google Calendar and Outlook send theirs:
+    as the last part of the multipart/alternative (text, HTML, then text/calendar with its
+    METHOD), which is where Outlook looks for a meeting request, and once more as a `.ics`
+    attachment for programs that only offer attachments."""
+    message.attach_alternative(calendar.decode("utf-8"), f"text/calendar; method={method}")
+    attachment = MIMEBase("application", "ics", name="rapat.ics")
+    attachment.set_payload(calendar)
+    encoders.encode_base64(attachment)
+    attachment.add_header("Content-Disposition", "attachment", filename="rapat.ics")
+    message.attach(attachment)
