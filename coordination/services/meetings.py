@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from coordination import permissions
 from coordination.enums import MeetingStatus, Role
+from coordination.ics import in_recurring_series
 from coordination.models import (
     Agency,
     Meeting,
@@ -284,7 +285,7 @@ def meeting_update(
 def _series_sequence_raise(meeting: Meeting) -> None:
     """An occurrence of a recurring series changed: the series' event gets a new SEQUENCE too
     (every component under its UID carries it; see `coordination.ics`)."""
-    if meeting.series_id is not None and meeting.recurrence_id is not None:
+    if in_recurring_series(meeting):
         MeetingSeries.objects.filter(pk=meeting.series_id).update(sequence=F("sequence") + 1)
 
 
