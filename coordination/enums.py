@@ -94,6 +94,7 @@ class DeliveryKind(models.TextChoices):
     """What a recorded mail delivery was; the delivery log shows these words."""
 
     INVITATION = "invitation", _("Undangan")
+    SERIES_INVITATION = "series_invitation", _("Undangan seri rapat")
     UPDATE = "update", _("Perubahan")
     CANCELLATION = "cancellation", _("Pembatalan")
     WITHDRAWAL = "withdrawal", _("Undangan ditarik")

@@ -4,7 +4,9 @@ The matrix (the README's role table):
 - superusers administer everything;
 - KPU staff of a province manage everything in the province; KPU staff of a regency manage their
   regency (a "managed region" is the region of a KPU agency where the person is KPU staff);
-- liaisons see their agency's meetings and tasks and update only their agency's tasks;
+- liaisons see their agency's meetings and tasks and update only their agency's tasks; on a
+  meeting page they see every follow-up of the shared minutes (title, agency, due date, status),
+  but only the tasks `can_view_task` grants are links;
 - everyone else gets 403/404.
 
 The person's memberships are read once per request and kept on the user object, so asking many

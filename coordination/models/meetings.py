@@ -14,11 +14,25 @@ def default_reminder_offsets() -> list[int]:
 
 
 class MeetingSeries(models.Model):
-    """A regular series (weekly, fortnightly, monthly rakor); each occurrence is its own Meeting."""
+    """A regular series (weekly, fortnightly, monthly rakor). Each occurrence is its own Meeting
+    (answers, minutes, reminders); calendars get the series as one recurring event.
 
+    `uid` and `sequence` are that event's iCalendar identity (see `coordination.ics`): the UID
+    never changes and every change invitees must see, of the series or of one occurrence, raises
+    the sequence. `starts_at` ... `agenda` are the rule's pattern as the series was created (the
+    first occurrence); an occurrence that no longer matches it goes out as an override.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
     title = models.CharField(_("judul"), max_length=200)
     frequency = models.CharField(_("frekuensi"), max_length=20, choices=SeriesFrequency.choices)
     until = models.DateField(_("sampai"))
+    starts_at = models.DateTimeField(_("mulai pertemuan pertama"))
+    ends_at = models.DateTimeField(_("selesai pertemuan pertama"))
+    location = models.CharField(_("tempat"), max_length=300, blank=True)
+    online_url = models.URLField(_("tautan daring"), max_length=500, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -66,6 +80,10 @@ class Meeting(models.Model):
     series = models.ForeignKey(
         MeetingSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )
+    # The start the series' rule gives this occurrence (iCalendar RECURRENCE-ID); it stays when
+    # the occurrence is moved. None outside a series, and for occurrences of series made before
+    # series became one recurring event (those keep their own UID).
+    recurrence_id = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_offsets = models.JSONField(
         _("pengingat (menit sebelum)"), default=default_reminder_offsets
     )
@@ -92,6 +110,11 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["series", "recurrence_id"],
+                condition=Q(recurrence_id__isnull=False),
+                name="meeting_unique_series_recurrence",
             ),
         ]
         indexes = [

@@ -14,6 +14,7 @@ at 07:00 (an outage) still goes out later the same morning, and never twice (uni
 """
 
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -37,13 +38,10 @@ from coordination.notifications.mail import email_message
 from coordination.notifications.outbox import deliveries_create
 from coordination.notifications.registry import Kind, register
 from coordination.permissions import subtree_q
+from coordination.selectors.readiness import ATTENTION_STATUSES, attention_q
+from pilkada.common import localtime
 
 LIST_LIMIT = 15
-PROBLEM_STATUSES = (TaskStatus.AT_RISK, TaskStatus.BLOCKED)
-
-
-def _problem_q(today: date) -> Q:
-    return Q(status__in=PROBLEM_STATUSES) | (Q(due_on__lt=today) & ~Q(status=TaskStatus.DONE))
 
 
 def digests_send_due(*, now: datetime | None = None) -> dict[str, int]:
@@ -62,7 +60,7 @@ def digests_send_due(*, now: datetime | None = None) -> dict[str, int]:
 
 def _daily(zone: str, today: date, now: datetime) -> int:
     agencies = (
-        ReadinessTask.objects.filter(_problem_q(today), agency__region__timezone=zone)
+        ReadinessTask.objects.filter(attention_q(today), agency__region__timezone=zone)
         .values("agency_id")
         .distinct()
     )
@@ -123,9 +121,16 @@ def _task_rows(tasks) -> list[dict]:
             "region": task.region.name,
             "due": date_format(task.due_on, "j F Y"),
             "status": task.get_status_display(),
+            "url": settings.SITE_URL + reverse("coordination:task_detail", args=[task.pk]),
         }
         for task in tasks
     ]
+
+
+def task_list_url(**filters) -> str:
+    """Absolute link to the task list with the filters of `coordination.views.tasks`
+    (agency=<id>, attention=1, overdue=1, region=<code>)."""
+    return f"{settings.SITE_URL}{reverse('coordination:task_list')}?{urlencode(filters)}"
 
 
 def digest_day(delivery: Delivery) -> date:
@@ -153,7 +158,7 @@ def _daily_context(person: Person, today: date) -> dict | None:
         agency = membership.agency
         tasks = ReadinessTask.objects.filter(agency=agency).select_related("agency", "region")
         overdue = tasks.filter(due_on__lt=today).exclude(status=TaskStatus.DONE).order_by("due_on")
-        at_risk = tasks.filter(status__in=PROBLEM_STATUSES, due_on__gte=today).order_by("due_on")
+        at_risk = tasks.filter(status__in=ATTENTION_STATUSES, due_on__gte=today).order_by("due_on")
         counts = (overdue.count(), at_risk.count())
         if any(counts):
             sections.append(
@@ -163,12 +168,15 @@ def _daily_context(person: Person, today: date) -> dict | None:
                     "at_risk_count": counts[1],
                     "overdue": _task_rows(overdue[:LIST_LIMIT]),
                     "at_risk": _task_rows(at_risk[:LIST_LIMIT]),
+                    # Both lists together, on the task list the liaison works from.
+                    "list_url": task_list_url(agency=agency.pk, attention=1),
                 }
             )
     extras = contributions(DIGEST_DAILY_SECTIONS, person=person, today=today)
     if not sections and not extras:
         return None
-    return {"sections": sections, "extras": extras}
+    # The day the digest speaks for: the local date in the agency's zone when it was due.
+    return {"sections": sections, "extras": extras, "day": localtime.date_text(today)}
 
 
 def _weekly_context(person: Person, today: date) -> dict | None:
@@ -194,17 +202,22 @@ def _weekly_context(person: Person, today: date) -> dict | None:
     extras = contributions(DIGEST_WEEKLY_SECTIONS, person=person, today=today)
     if counts["total"] == counts["done"] and not extras:
         return None
-    overdue = (
+    overdue = _task_rows(
         tasks.filter(due_on__lt=today)
         .exclude(status=TaskStatus.DONE)
         .select_related("agency", "region")
         .order_by("due_on")[:LIST_LIMIT]
     )
+    # The task list already keeps to the person's regions; one region is named in the link.
+    list_filters = {"overdue": 1} | ({"region": next(iter(codes))} if len(codes) == 1 else {})
     return {
         "counts": counts,
         "regions": sorted(m.agency.region.name for m in memberships),
-        "overdue": _task_rows(overdue),
+        "overdue": overdue,
+        "overdue_more": counts["overdue"] - len(overdue),
+        "overdue_url": task_list_url(**list_filters),
         "week": date_format(today, "j F Y"),
+        "day": localtime.date_text(today),
         "extras": extras,
     }
 

@@ -1,5 +1,5 @@
 """What the invited hear when a meeting is created, changed or cancelled: the producers, and the
-delivery kinds they create (invitation, update, cancellation, withdrawal).
+delivery kinds they create (invitation, series invitation, update, cancellation, withdrawal).
 
 The meeting services call the producers inside their own transaction, after saving the change,
 handing over the meeting they just saved. Each
@@ -7,16 +7,26 @@ call records the `queued` deliveries in that transaction and enqueues the sendin
 `transaction.on_commit`, so the mail commits (and is sent) together with the meeting change, or
 is rolled back with it. Running a hook twice sends nothing twice: every delivery has a unique key
 (the iCalendar sequence for invitations, updates and cancellations).
+
+A regular series is one recurring calendar event (`coordination.ics`): when it is created each
+recipient gets one series invitation (kind `series_invitation`, recorded on the series' first
+occurrence) instead of one invitation per occurrence. Everything after that is about one
+occurrence, as for any meeting: a change is an update of that instance, a cancellation cancels
+that instance, people added to or removed from one occurrence are invited to or withdrawn from
+that instance, and reminders go per occurrence. Someone who had the series invitation counts as
+invited to every occurrence.
 """
 
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from coordination.enums import DeliveryKind, MeetingStatus
-from coordination.models import Delivery, Meeting, Person
+from coordination.ics import in_recurring_series
+from coordination.models import Delivery, Meeting, MeetingSeries, Person
 from coordination.notifications.channels import EMAIL
-from coordination.notifications.meeting_mail import RELATED, meeting_message
+from coordination.notifications.meeting_mail import RELATED, meeting_message, series_message
 from coordination.notifications.outbox import deliveries_create
 from coordination.notifications.registry import Kind, register
 from coordination.notifications.reminders import meeting_reminders_sync
@@ -31,13 +41,36 @@ def _sequence_key(meeting: Meeting) -> str:
 def meeting_created(*, meeting: Meeting) -> None:
     """Invite every recipient (with a METHOD:REQUEST entry) and plan the reminders."""
     meeting_reminders_sync(meeting=meeting)
-    if meeting.status == MeetingStatus.CANCELLED:
-        return
+    if meeting.status == MeetingStatus.CANCELLED or in_recurring_series(meeting):
+        return  # an occurrence of a series: `series_created` invites to all of them at once
     deliveries_create(
         meeting=meeting,
         people=meeting_recipients(meeting=meeting),
         kind=DeliveryKind.INVITATION,
         key=_sequence_key(meeting),
+    )
+
+
+def series_anchor(series: MeetingSeries) -> Meeting | None:
+    """The series' first occurrence under its rule: its series invitations are recorded there
+    (and shown in its delivery log)."""
+    return (
+        series.meetings.filter(recurrence_id__isnull=False).order_by("recurrence_id", "pk").first()
+    )
+
+
+@transaction.atomic
+def series_created(*, series: MeetingSeries) -> None:
+    """One invitation per recipient for the whole series (the recurring event). All occurrences
+    were just created with the same invitees, so the first one's recipients are everyone's."""
+    anchor = series_anchor(series)
+    if anchor is None or anchor.status == MeetingStatus.CANCELLED:
+        return
+    deliveries_create(
+        meeting=anchor,
+        people=meeting_recipients(meeting=anchor),
+        kind=DeliveryKind.SERIES_INVITATION,
+        key=f"s{series.sequence}",
     )
 
 
@@ -124,14 +157,17 @@ def meeting_recipients_changed(
 
 
 def _history(meeting: Meeting, person_ids: set[int]) -> dict[int, list[tuple[str, str]]]:
-    """(kind, key) of each person's invitation-type mail for the meeting, oldest first."""
+    """(kind, key) of each person's invitation-type mail for the meeting, oldest first; for an
+    occurrence of a recurring series the series invitation counts as the first."""
     history: dict[int, list[tuple[str, str]]] = {}
+    wanted = Q(
+        meeting=meeting,
+        kind__in=[DeliveryKind.INVITATION, DeliveryKind.UPDATE, DeliveryKind.WITHDRAWAL],
+    )
+    if in_recurring_series(meeting):
+        wanted |= Q(meeting__series_id=meeting.series_id, kind=DeliveryKind.SERIES_INVITATION)
     rows = (
-        Delivery.objects.filter(
-            meeting=meeting,
-            person_id__in=person_ids,
-            kind__in=[DeliveryKind.INVITATION, DeliveryKind.UPDATE, DeliveryKind.WITHDRAWAL],
-        )
+        Delivery.objects.filter(wanted, person_id__in=person_ids)
         .order_by("pk")
         .values_list("person_id", "kind", "key")
     )
@@ -171,6 +207,26 @@ def _obsolete(delivery: Delivery, now: datetime) -> str:
         return "superseded by a later change"
     return ""
 
+
+def _series_obsolete(delivery: Delivery, now: datetime) -> str:
+    """A series invitation still says something while one occurrence lies ahead."""
+    if delivery.meeting.series_id is None:
+        return "series removed"
+    ahead = Meeting.objects.filter(
+        series_id=delivery.meeting.series_id, status=MeetingStatus.SCHEDULED, ends_at__gt=now
+    )
+    return "" if ahead.exists() else "series cancelled or over"
+
+
+register(
+    Kind(
+        value=DeliveryKind.SERIES_INVITATION.value,
+        label=DeliveryKind.SERIES_INVITATION.label,
+        builders={EMAIL: series_message},
+        obsolete=_series_obsolete,
+        related=RELATED,
+    )
+)
 
 for _value in (
     DeliveryKind.INVITATION,

@@ -40,6 +40,8 @@ class TaskFilters:
     stage: int | None = None
     election: int | None = None
     overdue: bool = False
+    # Overdue, at risk or blocked: what the daily digest calls "needs attention".
+    attention: bool = False
     q: str = ""
 
 
@@ -75,6 +77,14 @@ def _urgency() -> Case:
     )
 
 
+ATTENTION_STATUSES = (TaskStatus.AT_RISK, TaskStatus.BLOCKED)
+
+
+def attention_q(today: date) -> Q:
+    """Tasks that need attention: at risk or blocked, or past their due date and not done."""
+    return Q(status__in=ATTENTION_STATUSES) | (Q(due_on__lt=today) & ~Q(status=TaskStatus.DONE))
+
+
 def apply_task_filters(qs: QuerySet[ReadinessTask], filters: TaskFilters) -> QuerySet:
     if filters.region:
         qs = qs.filter(permissions.subtree_q([filters.region]))
@@ -92,6 +102,8 @@ def apply_task_filters(qs: QuerySet[ReadinessTask], filters: TaskFilters) -> Que
         qs = qs.filter(election_id=filters.election)
     if filters.overdue:
         qs = qs.filter(due_on__lt=timezone.localdate()).exclude(status=TaskStatus.DONE)
+    if filters.attention:
+        qs = qs.filter(attention_q(timezone.localdate()))
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
     return qs

@@ -1,6 +1,11 @@
 """Regular meeting series (weekly, every two weeks, monthly): each occurrence is an ordinary
 meeting, changed or cancelled on its own; and `meeting_schedule`, what the "new meeting" form
-asks for (one meeting or a series)."""
+asks for (one meeting or a series).
+
+Calendars get a series as one recurring event (`coordination.ics`): each invited person gets
+one invitation for the whole series, made when the series is created; a change, cancellation or
+reminder of one occurrence is mail about that occurrence alone.
+"""
 
 import calendar
 from datetime import date, datetime, timedelta
@@ -13,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from coordination.enums import SeriesFrequency
 from coordination.models import Meeting, MeetingSeries, Person, Region
+from coordination.notifications import meetings as meeting_notifications
 from coordination.services.meetings import meeting_create
 
 MAX_SERIES_OCCURRENCES = 60
@@ -67,7 +73,9 @@ def meeting_series_create(
 ) -> MeetingSeries:
     """Create a regular series and all its occurrences; each occurrence is an ordinary meeting.
 
-    Occurrences keep the local wall-clock time of the first one in the region's zone.
+    Occurrences keep the local wall-clock time of the first one in the region's zone; that start
+    is each occurrence's `recurrence_id`. The invited hear of the series once, after all its
+    occurrences exist (`meeting_notifications.series_created`).
     """
     zone = ZoneInfo(region.timezone)
     local_start = timezone.localtime(starts_at, zone)
@@ -86,6 +94,11 @@ def meeting_series_create(
         title=meeting_fields.get("title", "").strip(),
         frequency=frequency,
         until=until,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=meeting_fields.get("location", "").strip(),
+        online_url=meeting_fields.get("online_url", "").strip(),
+        agenda=meeting_fields.get("agenda", ""),
         created_by=actor,
     )
     series.full_clean(exclude=["created_by"])
@@ -98,6 +111,8 @@ def meeting_series_create(
             starts_at=start,
             ends_at=start + duration,
             series=series,
+            recurrence_id=start,
             **meeting_fields,
         )
+    meeting_notifications.series_created(series=series)
     return series

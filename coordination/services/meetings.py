@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from coordination import permissions
 from coordination.enums import MeetingStatus, Role
+from coordination.ics import in_recurring_series
 from coordination.models import (
     Agency,
     Meeting,
@@ -176,11 +177,13 @@ def meeting_create(
     status: str = MeetingStatus.SCHEDULED,
     reminder_offsets: list[int] | None = None,
     series: MeetingSeries | None = None,
+    recurrence_id: datetime | None = None,
 ) -> Meeting:
     """Schedule a meeting (or record a past one as held). `actor` None is a system write.
 
     Without `reminder_offsets` the meeting gets the reminder default of its region (or the
-    nearest region above it that has one).
+    nearest region above it that has one). `series` and `recurrence_id` (the start the series'
+    rule gives it) are set by `meeting_series.meeting_series_create` only.
     """
     if actor is not None and not permissions.can_create_meeting(actor):
         raise PermissionDenied(_("Hanya staf KPU yang dapat membuat rapat."))
@@ -197,6 +200,7 @@ def meeting_create(
         agenda=agenda,
         status=status,
         series=series,
+        recurrence_id=recurrence_id,
         created_by=actor,
         reminder_offsets=(
             list(reminder_offsets)
@@ -260,6 +264,7 @@ def meeting_update(
     if schedule_changed or "title" in changed:
         locked.sequence = F("sequence") + 1
         update_fields.append("sequence")
+        _series_sequence_raise(locked)
     locked.save(update_fields=update_fields)
     locked.refresh_from_db(fields=["sequence", "updated_at"])
     if invited_agencies is not None:
@@ -275,6 +280,13 @@ def meeting_update(
         changed=bool(changed),
     )
     return locked
+
+
+def _series_sequence_raise(meeting: Meeting) -> None:
+    """An occurrence of a recurring series changed: the series' event gets a new SEQUENCE too
+    (every component under its UID carries it; see `coordination.ics`)."""
+    if in_recurring_series(meeting):
+        MeetingSeries.objects.filter(pk=meeting.series_id).update(sequence=F("sequence") + 1)
 
 
 @transaction.atomic
@@ -307,6 +319,7 @@ def meeting_cancel(*, actor: Person | None, meeting: Meeting, reason: str = "") 
     locked.cancel_reason = reason.strip()[:300]
     locked.sequence = F("sequence") + 1
     locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence", "updated_at"])
+    _series_sequence_raise(locked)
     locked.refresh_from_db(fields=["sequence"])
     meeting_notifications.meeting_cancelled(meeting=locked)
     return locked

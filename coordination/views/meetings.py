@@ -185,18 +185,29 @@ def detail_context(request, meeting, **forms) -> dict:
     can_respond = permissions.can_respond_to_invitation(user, meeting)
     rows = list(meeting_invitee_rows(meeting=meeting))
     my_row = next((row for row in rows if row.person_id == user.pk), None)
+    has_started = meeting.starts_at <= timezone.now()
+    # Reminders go out only before a scheduled meeting starts: a held, cancelled or past
+    # meeting has none to show.
+    reminders_ahead = meeting.status == MeetingStatus.SCHEDULED and not has_started
+    # The minutes are shared with every invited agency, so each participant sees all follow-ups
+    # (title, agency, due date, status); only the tasks they may open are links.
+    action_items = list(meeting.action_items.select_related("agency", "region"))
+    for task in action_items:
+        task.can_open = permissions.can_view_task(user, task)
     context = {
         "meeting": meeting,
         "invitees": rows,
         "my_row": my_row,
         "counts": meeting_response_counts(meeting=meeting),
         "documents": meeting.documents.all(),
-        "action_items": meeting.action_items.select_related("agency", "region"),
+        "action_items": action_items,
         "can_manage": can_manage,
         "can_respond": can_respond,
         "is_cancelled": meeting.status == MeetingStatus.CANCELLED,
-        "has_started": meeting.starts_at <= timezone.now(),
-        "reminder_lead_times": [lead_time(m) for m in meeting.reminder_offsets or []],
+        "has_started": has_started,
+        "reminder_lead_times": (
+            [lead_time(m) for m in meeting.reminder_offsets or []] if reminders_ahead else []
+        ),
         # Other apps' blocks (risks on the agenda, ...): see coordination.extensions.
         "extension_sections": contributions(MEETING_SECTIONS, user=user, meeting=meeting),
     }

@@ -57,6 +57,7 @@ def filters_from(request) -> TaskFilters:
         stage=as_int("stage"),
         election=as_int("election"),
         overdue=get.get("overdue") == "1",
+        attention=get.get("attention") == "1",
         q=query_text(get.get("q")),
     )
 

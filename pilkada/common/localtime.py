@@ -6,7 +6,7 @@ event or meeting that carries its region's. Pages (through the `localtime` templ
 mail and feeds all format here, so a time reads the same wherever it appears.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import formats, timezone
@@ -19,7 +19,13 @@ def localize(value: datetime, place) -> datetime:
 
 def day_text(value: datetime, place) -> str:
     """'Rabu, 20 November 2024'."""
-    return formats.date_format(localize(value, place), "l, j F Y")
+    return date_text(localize(value, place).date())
+
+
+def date_text(day: date) -> str:
+    """'Senin, 18 November 2024' for a calendar day already taken in a place's zone (the day a
+    digest speaks for, a due date)."""
+    return formats.date_format(day, "l, j F Y")
 
 
 def time_text(value: datetime, place) -> str:

@@ -133,3 +133,96 @@ def test_weekly_summary_none_when_all_done(bengkulu, polres, django_capture_on_c
     factories.kpu_staff(Region.objects.get(code="17.01"))
     _task(polres, status=TaskStatus.DONE)
     assert _run(MONDAY_7_WIB, django_capture_on_commit_callbacks)["weekly"] == 0
+
+
+# --- links and dates ----------------------------------------------------------------------------
+
+
+def _text_and_html(message) -> tuple[str, str]:
+    return message.body, message.alternatives[0].content
+
+
+def test_daily_digest_links_each_task_and_the_filtered_list_and_names_the_day(
+    polres, liaison, settings, django_capture_on_commit_callbacks
+):
+    late = _task(polres, title="Pengamanan gudang logistik", due_on=TODAY - timedelta(days=2))
+    risky = _task(polres, title="Patroli TPS rawan", status=TaskStatus.BLOCKED, due_on=TODAY)
+    _run(MONDAY_7_WIB, django_capture_on_commit_callbacks)
+
+    (message,) = mail.outbox
+    text, html = _text_and_html(message)
+    site = settings.SITE_URL
+    assert "perlu perhatian hari ini, Senin, 18 November 2024:" in text
+    assert "perlu perhatian hari ini, Senin, 18 November 2024:" in html
+    for task in (late, risky):
+        url = f"{site}/koordinasi/tugas/{task.pk}/"
+        assert f"- {task.title} (" in text
+        assert f"\n  {url}\n" in text
+        assert f'<a href="{url}">{task.title}</a>' in html
+    listing = f"{site}/koordinasi/tugas/?agency={polres.pk}&attention=1"
+    assert f"Semua tugas lembaga ini yang perlu perhatian: {listing}\n" in text
+    assert f'<a href="{listing.replace("&", "&amp;")}">' in html
+
+
+def test_daily_digest_date_in_the_person_language(
+    polres, liaison, django_capture_on_commit_callbacks
+):
+    liaison.language = "en"
+    liaison.save(update_fields=["language"])
+    _task(polres, due_on=TODAY - timedelta(days=1))
+    _run(MONDAY_7_WIB, django_capture_on_commit_callbacks)
+    (message,) = mail.outbox
+    assert "Monday, 18 November 2024" in message.body
+    assert "Senin" not in message.body
+
+
+def test_daily_digest_date_is_the_day_in_the_agency_zone(db, django_capture_on_commit_callbacks):
+    # 07:00 WIT on Monday is still Sunday 22:00 in UTC: the digest speaks for Monday.
+    factories.region_tree("91", 1, 1, 1, timezone_name="Asia/Jayapura")
+    papua = factories.AgencyFactory(kind=AgencyKind.POLRI, region=Region.objects.get(code="91"))
+    factories.liaison(papua, email="wit@uji.test")
+    _task(papua, due_on=TODAY - timedelta(days=1))
+    at = MONDAY_7_WIB - timedelta(hours=2)
+    assert at.date() == date(2024, 11, 17)
+    assert _run(at, django_capture_on_commit_callbacks)["daily"] == 1
+    (message,) = mail.outbox
+    assert "perlu perhatian hari ini, Senin, 18 November 2024:" in message.body
+
+
+def test_weekly_summary_says_how_many_more_overdue_and_links_the_list(
+    bengkulu, polres, settings, client, django_capture_on_commit_callbacks
+):
+    staff = factories.kpu_staff(Region.objects.get(code="17.01"), email="kpu.kab@uji.test")
+    tasks = [
+        _task(polres, title=f"Tugas terlambat {n:02d}", due_on=TODAY - timedelta(days=30 - n))
+        for n in range(16)
+    ]
+    _run(MONDAY_7_WIB, django_capture_on_commit_callbacks)
+
+    (message,) = [m for m in mail.outbox if m.to == [staff.email]]
+    text, html = _text_and_html(message)
+    assert "Lewat tenggat: 16" in text
+    assert "per Senin, 18 November 2024:" in text
+    listed = [task for task in tasks if f"- {task.title} — " in text]
+    assert listed == tasks[:15]  # the oldest first
+    assert f'<a href="{settings.SITE_URL}/koordinasi/tugas/{tasks[0].pk}/">' in html
+    listing = f"{settings.SITE_URL}/koordinasi/tugas/?overdue=1&region=17.01"
+    assert "... dan 1 tugas lain lewat tenggat.\n" in text
+    assert f"Semua tugas lewat tenggat: {listing}\n" in text
+    assert "... dan 1 tugas lain lewat tenggat." in html
+    assert f'<a href="{listing.replace("&", "&amp;")}">' in html
+    # The link lists all 16 (their due dates lie in the past of today's date too).
+    client.force_login(staff)
+    page = client.get(listing.removeprefix(settings.SITE_URL)).context["page"]
+    assert page.paginator.count == 16
+
+
+def test_weekly_summary_without_more_overdue_says_no_more(
+    bengkulu, polres, django_capture_on_commit_callbacks
+):
+    factories.kpu_staff(Region.objects.get(code="17.01"), email="kpu.kab@uji.test")
+    _task(polres, due_on=TODAY - timedelta(days=3))
+    _run(MONDAY_7_WIB, django_capture_on_commit_callbacks)
+    (message,) = [m for m in mail.outbox if m.subject.startswith("Ringkasan mingguan")]
+    assert "tugas lain lewat tenggat" not in message.body
+    assert "Semua tugas lewat tenggat: " in message.body

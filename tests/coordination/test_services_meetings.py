@@ -7,8 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from coordination.enums import RSVP, MeetingKind, MeetingStatus, SeriesFrequency
-from coordination.models import Meeting, MeetingInvitee, MeetingReminder, ReminderDefault
+from coordination.enums import RSVP, DeliveryKind, MeetingKind, MeetingStatus, SeriesFrequency
+from coordination.models import (
+    Delivery,
+    Meeting,
+    MeetingInvitee,
+    MeetingReminder,
+    ReminderDefault,
+)
 from coordination.notifications import meetings as meeting_notifications
 from coordination.selectors.meetings import meeting_recipient_ids, meeting_recipients
 from coordination.services.meeting_records import (
@@ -196,10 +202,7 @@ def test_meeting_series_create_weekly_keeps_local_time(
     first = (timezone.localtime(timezone.now(), WIB) + timedelta(days=1)).replace(
         hour=9, minute=0, second=0, microsecond=0
     )
-    with (
-        mock.patch.object(meeting_notifications, "meeting_created") as hook,
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-    ):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         series = meeting_series_create(
             actor=province_staff,
             frequency=SeriesFrequency.WEEKLY,
@@ -216,8 +219,17 @@ def test_meeting_series_create_weekly_keeps_local_time(
     starts = [timezone.localtime(m.starts_at, WIB) for m in series.meetings.order_by("starts_at")]
     assert [s.date() for s in starts] == [first.date() + timedelta(weeks=i) for i in range(4)]
     assert {(s.hour, s.minute) for s in starts} == {(9, 0)}
-    assert callbacks == []
-    assert hook.call_count == 4
+    # One invitation for the whole series (one enqueue after the commit), none per occurrence.
+    assert len(callbacks) == 1
+    assert list(Delivery.objects.values_list("kind", "person_id")) == [
+        (DeliveryKind.SERIES_INVITATION, province_staff.pk)
+    ]
+    # Reminders stay per occurrence.
+    assert set(
+        MeetingReminder.objects.filter(meeting__series=series, minutes_before=60).values_list(
+            "meeting_id", flat=True
+        )
+    ) == set(series.meetings.values_list("pk", flat=True))
     # Each occurrence changes alone.
     one = series.meetings.order_by("starts_at")[1]
     meeting_update(actor=province_staff, meeting=one, location="Hotel Santika")

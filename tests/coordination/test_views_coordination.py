@@ -218,6 +218,51 @@ def test_meeting_series_view_creates_occurrences(client, regency_staff, regency,
     assert Meeting.objects.filter(series__isnull=False).count() == 3
 
 
+def test_meeting_recorded_as_held_says_so_and_lists_no_reminders(
+    client, regency_staff, regency, kpu_regency
+):
+    client.force_login(regency_staff)
+    day = timezone.localdate() - timedelta(days=2)
+    response = client.post(
+        reverse("coordination:meeting_create"),
+        {
+            "kind": "rakor",
+            "title": "Rakor yang sudah berlangsung",
+            "region": regency.code,
+            "organiser": kpu_regency.pk,
+            "starts_at": f"{day.isoformat()}T09:00",
+            "ends_at": f"{day.isoformat()}T10:00",
+            "location": "Aula",
+            "invited_agencies": [kpu_regency.pk],
+            "record_as_held": "on",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert Meeting.objects.get().status == MeetingStatus.HELD
+    assert "Rapat tercatat sebagai sudah terlaksana." in page
+    assert "Rapat dijadwalkan." not in page
+    assert "Pengingat email" not in page
+
+
+@pytest.mark.parametrize(
+    ("hours_from_now", "shows_reminders"), [(-1, False), (-4, False), (24, True)]
+)
+def test_meeting_page_lists_reminders_only_before_the_start(
+    client, regency_staff, regency, kpu_regency, hours_from_now, shows_reminders
+):
+    meeting = factories.MeetingFactory(
+        region=regency,
+        organiser=kpu_regency,
+        starts_at=timezone.now() + timedelta(hours=hours_from_now),
+    )
+    client.force_login(regency_staff)
+    page = client.get(reverse("coordination:meeting_detail", args=[meeting.pk])).content.decode()
+    assert ("Pengingat email" in page) is shows_reminders
+    if shows_reminders:
+        assert "24 jam sebelum, 1 jam sebelum" in page
+
+
 @pytest.mark.parametrize(
     ("who", "status"),
     [("regency_staff", 200), ("bawaslu_liaison", 200), ("polres_liaison", 404), ("nobody", 403)],
@@ -356,6 +401,38 @@ def test_task_list_liaison_sees_only_own_agency(client, bawaslu_liaison, task, r
     content = client.get(reverse("coordination:task_list")).content.decode()
     assert "Gudang siap" in content
     assert other.title not in content
+
+
+def test_task_list_attention_filter_keeps_overdue_at_risk_and_blocked(
+    client, bawaslu_liaison, regency, bawaslu, polres_other
+):
+    today = timezone.localdate()
+    wanted = {
+        factories.ReadinessTaskFactory(
+            region=regency, agency=bawaslu, title=title, status=status, due_on=due
+        ).pk
+        for title, status, due in [
+            ("Terlambat", TaskStatus.IN_PROGRESS, today - timedelta(days=1)),
+            ("Berisiko", TaskStatus.AT_RISK, today + timedelta(days=3)),
+            ("Terhambat", TaskStatus.BLOCKED, today + timedelta(days=9)),
+        ]
+    }
+    for title, status, due in [
+        ("Lancar", TaskStatus.IN_PROGRESS, today + timedelta(days=3)),
+        ("Beres terlambat", TaskStatus.DONE, today - timedelta(days=3)),
+    ]:
+        factories.ReadinessTaskFactory(
+            region=regency, agency=bawaslu, title=title, status=status, due_on=due
+        )
+    factories.ReadinessTaskFactory(
+        region=regency, agency=polres_other, status=TaskStatus.AT_RISK, title="Lembaga lain"
+    )
+    client.force_login(bawaslu_liaison)
+    response = client.get(
+        reverse("coordination:task_list"), {"agency": bawaslu.pk, "attention": "1"}
+    )
+    assert {task.pk for task in response.context["page"]} == wanted
+    assert 'name="attention" value="1" checked' in response.content.decode()
 
 
 def test_task_list_csv_export_honours_filters(client, regency_staff, regency, bawaslu):
