@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from coordination.views import public
 
+# A lost database answers 503 (pilkada/outage.py), any other failure the 500 page.
+handler500 = "pilkada.outage.server_error"
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("tentang-data/", public.about_data, name="about_data"),

@@ -27,12 +27,18 @@ Worker death and the residual window
   UPDATE: one loopback round trip to the database, about a millisecond, with no other work in
   between. Every copy of a delivery carries the same Message-ID, so mail systems that
   deduplicate by Message-ID (Gmail does) still show one message.
+- The database unreachable right after the server accepted (a restart, a failover): the ``sent``
+  mark is retried on a fresh connection for up to SENT_RECORD_SECONDS (below the send task's soft
+  time limit), so an outage shorter than that doubles nothing; a longer one leaves the row
+  ``sending`` for the sweep above. A database lost before the claim or before the send leaves
+  nothing sent, and the task tries again (coordination/tasks.py).
 - With the prefork pool, killing the worker's main process leaves the child running its current
   task to the end (it commits ``sent``); only the acknowledgement is lost, so redelivery skips.
 """
 
 import logging
 import smtplib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +46,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -50,6 +56,8 @@ from coordination.models import Delivery, Meeting, Person
 logger = logging.getLogger(__name__)
 
 ERROR_LIMIT = 2000
+# How long an accepted message's "sent" mark waits for an unreachable database.
+SENT_RECORD_SECONDS = 40
 
 
 @dataclass(frozen=True)
@@ -162,7 +170,7 @@ def delivery_send(*, delivery_id: int) -> SendResult:
         connection.open()
         connection.send_messages([message])
         # Accepted by the server: record it now, before QUIT, to keep the window small.
-        _finish(delivery, DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+        _record_sent(delivery)
     except (smtplib.SMTPException, OSError) as exc:
         return _attempt_failed(delivery, exc, permanent=_is_permanent(exc))
     finally:
@@ -171,6 +179,24 @@ def delivery_send(*, delivery_id: int) -> SendResult:
         except (smtplib.SMTPException, OSError):
             logger.debug("closing the mail connection failed", exc_info=True)
     return SendResult(outcome=DeliveryStatus.SENT)
+
+
+def _record_sent(delivery: Delivery) -> None:
+    """Mark an accepted message sent, riding out a short database outage (module docstring)."""
+    sent_at = timezone.now()
+    deadline = time.monotonic() + SENT_RECORD_SECONDS
+    wait = 0.5
+    while True:
+        try:
+            _finish(delivery, DeliveryStatus.SENT, sent_at=sent_at, last_error="")
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() + wait > deadline:
+                raise
+            logger.warning("delivery %s accepted; database unreachable, retrying", delivery.pk)
+            close_old_connections()  # a broken connection is dropped; the next query reconnects
+            time.sleep(wait)
+            wait = min(wait * 2, 4.0)
 
 
 def delivery_abandon_attempt(*, delivery_id: int, error: str) -> SendResult:
