@@ -184,3 +184,50 @@ class BeatProcess:
 
     def stop(self) -> None:
         stack.stop_group(self.process)
+
+
+@pytest.fixture
+def worker_env(web_env, smtp_server) -> dict:
+    """The web environment plus what workers need: the loopback SMTP server, quick retries, a
+    killed worker's tasks redelivered after 10 s instead of an hour."""
+    return {
+        **web_env,
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "EMAIL_TIMEOUT": "10",
+        "CELERY_VISIBILITY_TIMEOUT": "10",
+        "PILKADA_DELIVERY_RETRY_BASE_SECONDS": "1",
+        "LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture
+def real_broker(redis_url):
+    """Tasks the test enqueues go to Redis for the started workers, from an empty queue."""
+    from pilkada.celery import app
+
+    if app.conf.broker_url != redis_url:
+        _unavailable(f"the Celery broker is {app.conf.broker_url}, not REDIS_URL")
+    redis.Redis.from_url(redis_url).delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def start_worker(worker_env, real_broker, tmp_path):
+    """start_worker() -> a running WorkerProcess (2 processes); all stopped afterwards."""
+    started: list = []
+
+    def start():
+        log_dir = tmp_path / f"worker-{len(started)}"
+        log_dir.mkdir()
+        worker = WorkerProcess(worker_env, log_dir)
+        started.append(worker)
+        worker.start()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
