@@ -3,8 +3,8 @@
 See deploy/ (nginx, systemd, the environment template) and docs/deployment.md.
 """
 
-from .base import DATABASES, MIDDLEWARE
-from .env import env_int, env_list
+from .base import CACHES, DATABASES, MIDDLEWARE
+from .env import env_int, env_list, env_str
 
 # Addresses (or networks) of the reverse proxies in front of gunicorn. Only a request whose
 # connection comes from one of them may set the client's address (X-Forwarded-For) and scheme
@@ -27,3 +27,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # (`s-maxage`); browsers still revalidate every use. A publication reaches the proxy's visitors
 # within this plus one second. 0: public pages stay private and feeds carry no s-maxage.
 OUTREACH_PROXY_CACHE_SECONDS = env_int("OUTREACH_PROXY_CACHE_SECONDS", 5)
+
+# A national deployment keeps the cache in a Redis of its own that may evict (allkeys-lru), apart
+# from the broker and the beat lease in REDIS_URL, which must never lose a key (noeviction,
+# persistence on). Unset: REDIS_URL holds both (a provincial deployment).
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL")
+if REDIS_CACHE_URL and CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"]["LOCATION"] = REDIS_CACHE_URL

@@ -30,6 +30,8 @@ def _settings_read_from_environment() -> set[str]:
     names |= set(OS_READ.findall((DEPLOY / "gunicorn.conf.py").read_text()))
     for unit in (DEPLOY / "systemd").glob("*.service"):
         names |= set(re.findall(r"\$\$\{([A-Z0-9_]+)", unit.read_text()))
+    for script in DEPLOY.glob("*.sh"):
+        names |= set(re.findall(r"\$\{([A-Z0-9_]+)", script.read_text()))
     return names
 
 
@@ -77,10 +79,12 @@ def test_systemd_accepts_the_units(tmp_path):
         text = unit.read_text()
         if unit.suffix == ".service":
             assert "EnvironmentFile=/etc/pilkada/pilkada.env" in text, unit.name
-            assert "Restart=always" in text and "MemoryMax=" in text, unit.name
-        # The programs live in the virtualenv of an installed checkout, absent here.
-        text = text.replace("/srv/pilkada/.venv/bin/gunicorn", "/bin/true")
-        text = text.replace("/srv/pilkada/.venv/bin/celery", "/bin/true")
+            assert "MemoryMax=" in text, unit.name
+            assert "Restart=always" in text or "Type=oneshot" in text, unit.name
+        # The programs live in an installed checkout and its virtualenv, absent here.
+        for program in ("/srv/pilkada/.venv/bin/gunicorn", "/srv/pilkada/.venv/bin/celery",
+                        "/srv/pilkada/deploy/backup.sh"):  # fmt: skip
+            text = text.replace(program, "/bin/true")
         name = unit.name.replace("@.service", "@1.service")
         (tmp_path / name).write_text(text)
     checked = subprocess.run(  # noqa: S603
@@ -93,6 +97,6 @@ def test_systemd_accepts_the_units(tmp_path):
     assert problems == []
     assert {unit.name for unit in units} == {
         "pilkada-web.service", "pilkada-worker@.service", "pilkada-beat.service",
-        "pilkada.target",
+        "pilkada.target", "pilkada-backup.service", "pilkada-backup.timer",
     }  # fmt: skip
     assert (DEPLOY / "gunicorn.conf.py").exists()

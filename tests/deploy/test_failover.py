@@ -1,6 +1,7 @@
 """A database failover, simulated: PostgreSQL restarted under load. The test makes its own
-cluster (initdb + pg_ctl on a free port; the machine's shared server is never touched), copies
-the test data into it, and points gunicorn and a Celery worker at it. While the database is
+cluster (initdb + pg_ctl on a free port; the machine's shared server is never touched), restores
+a backup of the test data into it with deploy/backup.sh and deploy/restore.sh, and points
+gunicorn and a Celery worker at it. While the database is
 down, pages answer 503 cleanly; afterwards the processes reconnect by themselves and every
 message goes out exactly once."""
 
@@ -17,12 +18,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from benchmarks.runner import stack
 from coordination.enums import DeliveryKind
 from coordination.models import Delivery, MeetingInvitee, Person
 from coordination.services import notifications
+from coordination.services.meeting_records import meeting_document_add
 from tests import factories
 from tests.conftest import _unavailable
 from tests.deploy.client import Client
@@ -32,6 +36,7 @@ from tests.deploy.test_many_processes import PROXIED, origin, wait_until
 pytestmark = pytest.mark.integration
 
 RECIPIENTS = 60
+PDF = b"%PDF-1.7\nnotulen rapat"
 
 
 def _postgres_program(name: str) -> str | None:
@@ -81,17 +86,21 @@ class Cluster:
             self.stop("immediate")
         shutil.rmtree(self.home, ignore_errors=True)
 
-    def copy_from(self, source_url: str) -> None:
-        """The test database (schema and committed data) into this cluster."""
+    def restore_backup(self, *, source_url: str, media: Path, restored_media: Path, folder: Path):
+        """deploy/backup.sh of the test database and media, then deploy/restore.sh into a new
+        database of this cluster: the restore an operator would run, tried on every CI run."""
         with psycopg.connect(self.url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
             conn.execute("CREATE DATABASE pilkada")
-        dump = subprocess.run(  # noqa: S603
-            [shutil.which("pg_dump") or "pg_dump", "--no-owner", "--no-privileges", source_url],
-            check=True, capture_output=True,
+        env = {**os.environ, "DATABASE_URL": source_url, "MEDIA_ROOT": str(media)}
+        made = subprocess.run(  # noqa: S603
+            [str(stack.DEPLOY_DIR / "backup.sh"), str(folder)],
+            env=env, check=True, capture_output=True, text=True,
         )  # fmt: skip
+        dump, archive = made.stdout.split()
+        env = {**os.environ, "DATABASE_URL": self.url, "MEDIA_ROOT": str(restored_media)}
         subprocess.run(  # noqa: S603
-            [shutil.which("psql") or "psql", "-q", "-v", "ON_ERROR_STOP=1", self.url],
-            input=dump.stdout, check=True, capture_output=True,
+            [str(stack.DEPLOY_DIR / "restore.sh"), dump, archive],
+            env=env, check=True, capture_output=True,
         )  # fmt: skip
 
     def statuses(self) -> Counter:
@@ -122,6 +131,9 @@ def test_database_restart_under_load_fails_cleanly_and_loses_or_doubles_nothing(
     )
     people = list(Person.objects.filter(email__startswith="pulih").order_by("email"))
     meeting = factories.MeetingFactory(region=bengkulu)
+    document = meeting_document_add(
+        actor=staff, meeting=meeting, upload=SimpleUploadedFile("notulen.pdf", PDF)
+    )
     MeetingInvitee.objects.bulk_create(MeetingInvitee(meeting=meeting, person=p) for p in people)
     now = timezone.now()
     Delivery.objects.bulk_create(
@@ -132,10 +144,15 @@ def test_database_restart_under_load_fails_cleanly_and_loses_or_doubles_nothing(
         for p in people
     )  # fmt: skip
     ids = list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
-    cluster.copy_from(worker_database_url)
+    restored_media = tmp_path / "restored-media"
+    cluster.restore_backup(
+        source_url=worker_database_url, media=Path(settings.MEDIA_ROOT),
+        restored_media=restored_media, folder=tmp_path / "backups",
+    )  # fmt: skip
 
-    env = {**worker_env, "DATABASE_URL": cluster.url}
-    web = start_gunicorn(DATABASE_URL=cluster.url)
+    moved = {"DATABASE_URL": cluster.url, "MEDIA_ROOT": str(restored_media)}
+    env = {**worker_env, **moved}
+    web = start_gunicorn(**moved)
     worker = WorkerProcess(env, tmp_path)
     worker.start()
     try:
@@ -148,6 +165,11 @@ def test_database_restart_under_load_fails_cleanly_and_loses_or_doubles_nothing(
         )
         staff_page = f"{web.base_url}/koordinasi/"
         assert person.get(staff_page).status == 200
+        # The restored database and media belong together: the document opens.
+        download = person.get(
+            f"{web.base_url}/koordinasi/rapat/{meeting.pk}/lampiran/{document.pk}/"
+        )
+        assert (download.status, download.body) == (200, PDF)
         visitor = Client(headers=PROXIED)
         health = f"{web.base_url}/healthz"
         assert visitor.get(health).status == 200
