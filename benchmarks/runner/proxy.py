@@ -51,6 +51,8 @@ class ProxyResult:
     pairs: list[ProxyPair] = field(default_factory=list)
     proxy_cache_seconds: int = 0
     publication_seconds: list[float] = field(default_factory=list)
+    # The first file again, each request on a new TLS connection (a visitor's first request).
+    handshake: dict = field(default_factory=dict)
     note: str = ""
 
 
@@ -70,11 +72,12 @@ def _fetch(url: str, context, method: str = "GET") -> tuple[bytes, str]:
         return response.read(), response.headers.get("ETag", "")
 
 
-def _wrk(url: str, *, connections: int, seconds: int) -> dict:
+def _wrk(url: str, *, connections: int, seconds: int, new_connections: bool = False) -> dict:
+    close = ["-H", "Connection: close"] if new_connections else []
     completed = subprocess.run(  # noqa: S603 - fixed arguments
         [
             shutil.which("wrk") or "wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
-            "--timeout", "10s", "-H", "Accept-Encoding: gzip", url,
+            "--timeout", "10s", "-H", "Accept-Encoding: gzip", *close, url,
         ],
         capture_output=True, text=True, timeout=seconds + 60, check=True,
     )  # fmt: skip
@@ -138,6 +141,7 @@ def measure_proxy(
         nginx.upstreams = [web.port]
         nginx.start()
         context = stack.client_context(nginx.cert)
+        file_urls = []
         for index, (label, path) in enumerate(pages):
             body, _etag = _fetch(nginx.base_url + path, context)
             suffix = ".ics" if "kalender.ics" in path else ".html"
@@ -146,6 +150,7 @@ def measure_proxy(
             pair = ProxyPair(label, path, len(body))
             pair.proxied = _wrk(nginx.base_url + path, connections=connections, seconds=seconds)
             file_url = f"{nginx.base_url}{FILES_PREFIX}{name}"
+            file_urls.append(file_url)
             pair.file = _wrk(file_url, connections=connections, seconds=seconds)
             result.pairs.append(pair)
             log(
@@ -153,6 +158,11 @@ def measure_proxy(
                 f"same bytes from a file {pair.file['requests_per_second']:.0f} req/s "
                 f"({pair.ratio:.0%})"
             )
+        if file_urls:
+            result.handshake = _wrk(
+                file_urls[0], connections=connections, seconds=seconds, new_connections=True
+            )
+            log(f"file on a new TLS connection each: {result.handshake['requests_per_second']:.0f}")
         if change is not None and pages:
             result.publication_seconds = _publication_delays(
                 nginx.base_url + pages[0][1], context, change, result.proxy_cache_seconds
@@ -203,6 +213,14 @@ def render(result: ProxyResult) -> str:
             f"{proxied['latency_p99_ms']:.2f} | {file['requests_per_second']:.0f} | "
             f"{file['latency_p50_ms']:.2f} | {pair.ratio:.0%} | {met} |"
         )
+    if result.handshake:
+        lines += [
+            "",
+            f"The first file again with a new TLS 1.3 connection (ECDSA P-256) for every request "
+            f"(`Connection: close`), as a visitor's first request costs: "
+            f"{result.handshake['requests_per_second']:.0f} req/s, p50 "
+            f"{result.handshake['latency_p50_ms']:.2f} ms.",
+        ]
     if result.publication_seconds:
         delays = result.publication_seconds
         bound = result.proxy_cache_seconds + 1
