@@ -25,6 +25,9 @@ from benchmarks.runner import stack
 from benchmarks.runner.load import parse_wrk
 
 GOAL_RATIO = 0.80
+# Each pair is measured in alternating rounds (page, file, file, page, ...) and the medians are
+# compared: on a shared machine the available CPU drifts within minutes.
+ROUNDS = 3
 FILES_PREFIX = "/_bench-files/"
 # Even, so a change that alternates between two titles ends on the original one.
 PUBLICATIONS = 6
@@ -37,6 +40,8 @@ class ProxyPair:
     bytes: int
     proxied: dict = field(default_factory=dict)
     file: dict = field(default_factory=dict)
+    proxied_rounds: list[float] = field(default_factory=list)
+    file_rounds: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -82,6 +87,25 @@ def _wrk(url: str, *, connections: int, seconds: int, new_connections: bool = Fa
         capture_output=True, text=True, timeout=seconds + 60, check=True,
     )  # fmt: skip
     return parse_wrk(completed.stdout)
+
+
+def _measure_pair(pair: ProxyPair, page_url: str, file_url: str, connections: int, seconds: int):
+    """Alternating rounds; the figures kept are those of the median round of each side."""
+    each = max(5, seconds // 2)
+    runs: dict[str, list[dict]] = {"page": [], "file": []}
+    for round_number in range(ROUNDS):
+        order = ("page", "file") if round_number % 2 == 0 else ("file", "page")
+        for side in order:
+            url = page_url if side == "page" else file_url
+            runs[side].append(_wrk(url, connections=connections, seconds=each))
+
+    def median_run(side: str) -> dict:
+        ordered = sorted(runs[side], key=lambda run: run["requests_per_second"])
+        return ordered[len(ordered) // 2]
+
+    pair.proxied, pair.file = median_run("page"), median_run("file")
+    pair.proxied_rounds = [run["requests_per_second"] for run in runs["page"]]
+    pair.file_rounds = [run["requests_per_second"] for run in runs["file"]]
 
 
 def _publication_delays(url: str, context, change: Callable[[int], None], lifetime: int):
@@ -148,10 +172,9 @@ def measure_proxy(
             name = f"page{index}{suffix}"
             (files / name).write_bytes(body)
             pair = ProxyPair(label, path, len(body))
-            pair.proxied = _wrk(nginx.base_url + path, connections=connections, seconds=seconds)
             file_url = f"{nginx.base_url}{FILES_PREFIX}{name}"
             file_urls.append(file_url)
-            pair.file = _wrk(file_url, connections=connections, seconds=seconds)
+            _measure_pair(pair, nginx.base_url + path, file_url, connections, seconds)
             result.pairs.append(pair)
             log(
                 f"{label}: through nginx {pair.proxied['requests_per_second']:.0f} req/s, "
@@ -179,8 +202,10 @@ def measure_proxy(
     result.note = (
         f"nginx {_nginx_version()} with deploy/nginx/pilkada.conf (one worker process, TLS 1.3, "
         f"access log on), gunicorn with {workers} sync workers behind it; wrk with 2 threads, "
-        f"{connections} connections, {seconds} s per target, `Accept-Encoding: gzip`, HTTP/1.1 "
-        "over TLS with keep-alive, all on the same machine."
+        f"{connections} connections, `Accept-Encoding: gzip`, HTTP/1.1 over TLS with keep-alive, "
+        f"all on the same machine. Each pair: {ROUNDS} alternating rounds of "
+        f"{max(5, seconds // 2)} s per side (page, file, file, page, ...); the table shows the "
+        "median round of each side, the rounds are listed below it."
     )
     return result
 
@@ -213,6 +238,14 @@ def render(result: ProxyResult) -> str:
             f"{proxied['latency_p99_ms']:.2f} | {file['requests_per_second']:.0f} | "
             f"{file['latency_p50_ms']:.2f} | {pair.ratio:.0%} | {met} |"
         )
+    for pair in result.pairs:
+        lines.append(
+            f"\n{pair.label}, rounds (req/s): through nginx "
+            + ", ".join(f"{rate:.0f}" for rate in pair.proxied_rounds)
+            + "; from a file "
+            + ", ".join(f"{rate:.0f}" for rate in pair.file_rounds)
+            + "."
+        )
     if result.handshake:
         lines += [
             "",
@@ -223,14 +256,17 @@ def render(result: ProxyResult) -> str:
         ]
     if result.publication_seconds:
         delays = result.publication_seconds
-        bound = result.proxy_cache_seconds + 1
+        lifetime = result.proxy_cache_seconds
+        median = statistics.median(delays)
         lines += [
             "",
-            f"Publication to new content at the proxy ({len(delays)} publications): median "
-            f"{statistics.median(delays):.1f} s, longest {max(delays):.1f} s; goal: within the "
-            f"microcache's lifetime (s-maxage {result.proxy_cache_seconds} s) plus the second a "
-            f"web process may keep the publication counter, {bound} s: "
-            f"{'met' if max(delays) <= bound else '**not met**'}.",
+            f"Publication to new content at the proxy ({len(delays)} publications, polled with "
+            f"HEAD every 50 ms): " + ", ".join(f"{d:.1f}" for d in delays) + f" s; median "
+            f"{median:.1f} s, longest {max(delays):.1f} s. Goal: the microcache's lifetime "
+            f"(s-maxage {lifetime} s): median {'met' if median <= lifetime else '**not met**'}, "
+            f"longest {'met' if max(delays) <= lifetime else '**not met**'}. By design the "
+            f"longest is the lifetime, plus up to 1 s in which a web process may keep the old "
+            "publication counter, plus the time the portal takes to rebuild the changed page.",
         ]
     return "\n".join([*lines, ""])
 
