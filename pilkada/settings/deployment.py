@@ -10,7 +10,12 @@ from .env import env_int, env_list, env_str
 # connection comes from one of them may set the client's address (X-Forwarded-For) and scheme
 # (X-Forwarded-Proto); see pilkada/common/proxy.py. The default fits nginx on the same machine.
 PILKADA_TRUSTED_PROXIES = env_list("PILKADA_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
-MIDDLEWARE = ["pilkada.common.proxy.TrustedProxyMiddleware", *MIDDLEWARE]
+# The shared-response compression comes next: the last to touch a response on its way out.
+MIDDLEWARE = [
+    "pilkada.common.proxy.TrustedProxyMiddleware",
+    "pilkada.common.compression.SharedGzipMiddleware",
+    *MIDDLEWARE,
+]
 # allauth's login rate limit reads REMOTE_ADDR, which the middleware above has already set to the
 # real client. allauth's own X-Forwarded-For reading would believe the header from anybody who
 # reaches gunicorn, so it stays off.

@@ -141,3 +141,31 @@ def test_database_down_is_a_503_without_a_traceback(rf):
         response = server_error(rf.get("/koordinasi/"))
     assert response.status_code == 500
     assert "Terjadi kesalahan" in response.content.decode()
+
+
+@pytest.mark.integration
+def test_shared_responses_are_gzipped_once_by_the_portal_personal_ones_never(
+    client, bengkulu, settings
+):
+    import gzip
+
+    settings.OUTREACH_PROXY_CACHE_SECONDS = 5
+    factories.outreach_event(title="Forum warga Desa Satu")
+    plain = client.get("/sosialisasi/")
+    packed = client.get("/sosialisasi/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] == f"W/{plain['ETag']}"
+    assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in packed["Vary"]
+    assert (
+        client.get(
+            "/sosialisasi/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]
+        ).status_code
+        == 304
+    )
+    feed = client.get("/sosialisasi/kalender.ics", HTTP_ACCEPT_ENCODING="gzip")
+    assert feed["Content-Encoding"] == "gzip"
+
+    client.force_login(factories.kpu_staff(bengkulu, email="kpu.gzip@uji.test"))
+    own = client.get("/sosialisasi/", HTTP_ACCEPT_ENCODING="gzip")
+    assert own.has_header("Content-Encoding") is False and b"csrfmiddlewaretoken" in own.content
