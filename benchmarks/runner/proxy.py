@@ -29,7 +29,7 @@ from benchmarks.runner.load import parse_wrk
 GOAL_RATIO = 0.80
 # Each pair is measured in alternating rounds (page, file, file, page, ...) and the medians are
 # compared: on a shared machine the available CPU drifts within minutes.
-ROUNDS = 3
+ROUNDS = 5
 FILES_PREFIX = "/_bench-files/"
 # Even, so a change that alternates between two titles ends on the original one.
 PUBLICATIONS = 6
@@ -95,7 +95,7 @@ def _wrk(url: str, *, connections: int, seconds: int, new_connections: bool = Fa
 
 def _measure_pair(pair: ProxyPair, page_url: str, file_url: str, connections: int, seconds: int):
     """Alternating rounds; the figures kept are those of the median round of each side."""
-    each = max(5, seconds // 2)
+    each = max(4, seconds // 4)
     runs: dict[str, list[dict]] = {"page": [], "file": []}
     for round_number in range(ROUNDS):
         order = ("page", "file") if round_number % 2 == 0 else ("file", "page")
@@ -209,7 +209,7 @@ def measure_proxy(
         f"access log on), gunicorn with {workers} sync workers behind it; wrk with 2 threads, "
         f"{connections} connections, `Accept-Encoding: gzip`, HTTP/1.1 over TLS with keep-alive, "
         f"all on the same machine. Each pair: {ROUNDS} alternating rounds of "
-        f"{max(5, seconds // 2)} s per side (page, file, file, page, ...); the table shows the "
+        f"{max(4, seconds // 4)} s per side (page, file, file, page, ...); the table shows the "
         "median round of each side, the rounds are listed below it."
     )
     return result

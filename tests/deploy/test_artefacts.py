@@ -31,7 +31,7 @@ def _settings_read_from_environment() -> set[str]:
     for unit in (DEPLOY / "systemd").glob("*.service"):
         names |= set(re.findall(r"\$\$\{([A-Z0-9_]+)", unit.read_text()))
     for script in DEPLOY.glob("*.sh"):
-        names |= set(re.findall(r"\$\{([A-Z0-9_]+)", script.read_text()))
+        names |= set(re.findall(r"\$\{?([A-Z][A-Z0-9_]*)", script.read_text()))
     return names
 
 
