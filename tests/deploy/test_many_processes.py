@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from benchmarks.runner import stack
 from coordination.enums import AgencyKind, DeliveryStatus, TaskStatus
 from coordination.models import Delivery, MeetingReminder, Person, TaskUpdate
 from coordination.services import notifications
@@ -162,8 +163,6 @@ def test_batches_spread_over_two_workers_arrive_once_with_a_worker_and_a_web_ins
     deploy_tools, start_gunicorn, start_worker, real_broker, smtp_server, static_root,
     worker_env, bengkulu, settings, tmp_path,
 ):  # fmt: skip
-    from benchmarks.runner import stack
-
     # Far above one send (milliseconds), far below production's 300 s: the killed worker's
     # unfinished sends come back within the test.
     settings.PILKADA_DELIVERY_STALE_SECONDS = 10
