@@ -11,6 +11,8 @@ DEFAULTS = {
     "OUTREACH_CACHE_SECONDS": 3600,
     # max-age of public feeds for shared caches and calendar clients.
     "OUTREACH_FEED_MAX_AGE": 900,
+    # s-maxage of anonymous public pages and feeds: how long nginx's microcache keeps them.
+    "OUTREACH_PROXY_CACHE_SECONDS": 5,
     # Licence named in the JSON open-data feed; the publishing commission decides it.
     "OUTREACH_OPEN_DATA_LICENSE": "CC BY 4.0",
 }

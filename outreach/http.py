@@ -86,11 +86,18 @@ def public_resource(scope: str, *, feed: bool = False):
                 if stored is not None:
                     return stored
             response = conditional(request, *args, **kwargs)
+            proxy_seconds = conf.get("OUTREACH_PROXY_CACHE_SECONDS")
             if response.status_code in (200, 304):
                 if feed:
                     patch_cache_control(
                         response, public=True, max_age=conf.get("OUTREACH_FEED_MAX_AGE")
                     )
+                    if proxy_seconds:
+                        patch_cache_control(response, s_maxage=proxy_seconds)
+                elif proxy_seconds and shared and _shareable(request, response):
+                    # The page every anonymous visitor gets: nginx's microcache may keep it for
+                    # a few seconds (deploy/nginx/pilkada.conf); browsers still revalidate.
+                    patch_cache_control(response, public=True, max_age=0, s_maxage=proxy_seconds)
                 else:
                     patch_cache_control(response, private=True, no_cache=True)
                 # The language (cookie or Accept-Language) and, for pages, the person are in the
@@ -176,15 +183,19 @@ def _stored_response(request, scope: str) -> HttpResponse | None:
     )
 
 
-def _store_response(request, scope: str, response) -> None:
+def _shareable(request, response) -> bool:
     # A page that asked for a CSRF token or set a cookie belongs to this visitor alone. A token in
     # a body that came from the body cache did not ask again, so the body is checked as well.
-    if (
+    return not (
         response.streaming
         or response.cookies
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         or CSRF_FIELD in response.content
-    ):
+    )
+
+
+def _store_response(request, scope: str, response) -> None:
+    if not _shareable(request, response):
         return
     _etag, _modified, key, keep_locally = _validators(request, scope)
     key = f"{key}:response"

@@ -4,6 +4,9 @@ from django.urls import include, path
 from pilkada import discovery
 from pilkada import views as shell
 
+# A lost database answers 503 (pilkada/outage.py), any other failure the 500 page.
+handler500 = "pilkada.outage.server_error"
+
 urlpatterns = [
     path("", shell.home, name="home"),
     path("tentang-data/", shell.about_data, name="about_data"),

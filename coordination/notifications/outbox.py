@@ -31,18 +31,24 @@ Worker death and the residual window
   UPDATE: one loopback round trip to the database, about a millisecond, with no other work in
   between. Every copy of a delivery carries the same Message-ID, so mail systems that
   deduplicate by Message-ID (Gmail does) still show one message.
+- The database unreachable right after the server accepted (a restart, a failover): the ``sent``
+  mark is retried on a fresh connection for up to SENT_RECORD_SECONDS (below the send task's soft
+  time limit), so an outage shorter than that doubles nothing; a longer one leaves the row
+  ``sending`` for the sweep above. A database lost before the claim or before the send leaves
+  nothing sent, and the task tries again (coordination/notifications/tasks.py).
 - With the prefork pool, killing the worker's main process leaves the child running its current
   task to the end (it commits ``sent``); only the acknowledgement is lost, so redelivery skips.
 """
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
@@ -54,6 +60,8 @@ from coordination.notifications.registry import builder_for, kind_for
 logger = logging.getLogger(__name__)
 
 ERROR_LIMIT = 2000
+# How long an accepted message's "sent" mark waits for an unreachable database.
+SENT_RECORD_SECONDS = 40
 
 
 @dataclass(frozen=True)
@@ -177,16 +185,28 @@ def delivery_send(*, delivery_id: int) -> SendResult:
     try:
         # Recorded as sent the moment the far end accepted it, before the channel's clean-up
         # (QUIT), to keep the window for a duplicate small.
-        channel.send(
-            delivery,
-            message,
-            accepted=lambda: _finish(
-                delivery, DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-            ),
-        )
+        channel.send(delivery, message, accepted=lambda: _record_sent(delivery))
     except DeliveryError as exc:
         return _attempt_failed(delivery, exc, permanent=exc.permanent)
     return SendResult(outcome=DeliveryStatus.SENT)
+
+
+def _record_sent(delivery: Delivery) -> None:
+    """Mark an accepted message sent, riding out a short database outage (module docstring)."""
+    sent_at = timezone.now()
+    deadline = time.monotonic() + SENT_RECORD_SECONDS
+    wait = 0.5
+    while True:
+        try:
+            _finish(delivery, DeliveryStatus.SENT, sent_at=sent_at, last_error="")
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() + wait > deadline:
+                raise
+            logger.warning("delivery %s accepted; database unreachable, retrying", delivery.pk)
+            close_old_connections()  # a broken connection is dropped; the next query reconnects
+            time.sleep(wait)
+            wait = min(wait * 2, 4.0)
 
 
 def delivery_abandon_attempt(*, delivery_id: int, error: str) -> SendResult:

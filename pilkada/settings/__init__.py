@@ -6,6 +6,7 @@ Every value comes from the environment with a safe default (see README, "Configu
 from .auth import *  # noqa: F403
 from .base import *  # noqa: F403
 from .celery import *  # noqa: F403
+from .deployment import *  # noqa: F403
 from .email import *  # noqa: F403
 from .integrations import *  # noqa: F403
 from .security import *  # noqa: F403

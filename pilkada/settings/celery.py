@@ -46,9 +46,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
-# Periodic jobs, all in one place (each task module documents what it does). Run exactly one
-# `celery -A pilkada beat`; a second one by mistake causes no duplicate mail (see
-# coordination/notifications/outbox.py), only wasted work.
+# One beat sends the periodic jobs: with Redis, a beat holds a lease there and any other one
+# started stands by and takes over when the holder stops (pilkada/beat.py). Even two beats sending
+# at once cause no duplicate mail (see coordination/notifications/outbox.py).
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "pilkada.beat:SingleBeatScheduler"
+PILKADA_BEAT_LOCK_SECONDS = env_int("PILKADA_BEAT_LOCK_SECONDS", 30)
+
+# Periodic jobs, all in one place (each task module documents what it does).
 CELERY_BEAT_SCHEDULE: dict = {
     # Every minute: turn due reminder slots into one delivery per recipient. Reminders are
     # promised "24 hours / 1 hour before", so a minute is the precision people notice.

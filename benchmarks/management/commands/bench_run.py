@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from benchmarks.runner import report
+from benchmarks.runner import proxy, report
 from benchmarks.runner.load import TRIVIAL_PATH, run_load
 from benchmarks.runner.pages import NotAvailable, Picks, measure_pages, url
 from benchmarks.runner.pipeline import measure_pipeline
@@ -31,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--deliveries", type=int, default=10_000)
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument("--skip-pipeline", action="store_true")
+        parser.add_argument("--skip-proxy", action="store_true", help="no nginx measurement")
         parser.add_argument(
             "--only",
             default="",
@@ -85,6 +86,17 @@ class Command(BaseCommand):
                 log=lambda line: log("  " + line),
             )
 
+        proxy_result = None
+        if not options["skip_proxy"] and not options["skip_load"]:
+            log("Proxy (nginx in front)")
+            proxy_result = proxy.measure_proxy(
+                **proxy.bench_targets(only=keys),
+                connections=connections,
+                seconds=seconds,
+                workers=workers,
+                log=lambda line: log("  " + line),
+            )
+
         if options["skip_pipeline"] or keys:
             from benchmarks.runner.pipeline import PipelineResult
 
@@ -110,6 +122,8 @@ class Command(BaseCommand):
             runs=runs,
             load_average=load_average,
         )
+        if proxy_result is not None:
+            text += "\n" + proxy.render(proxy_result)
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         (BENCH_DIR / "report.md").write_text(text)
         (BENCH_DIR / "report.json").write_text(
@@ -120,6 +134,7 @@ class Command(BaseCommand):
                     load=load or [],
                     pipeline=pipeline,
                     region_reload=list(region_reload or ()),
+                    proxy=proxy_result,
                 ),
                 indent=2,
                 default=str,
