@@ -104,6 +104,8 @@ class DeliveryKind(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Dalam antrean")
+    # No task holds the row: its channel is paused (the far end is down) or the broker was.
+    WAITING = "waiting", _("Ditunda")
     SENDING = "sending", _("Sedang dikirim")
     SENT = "sent", _("Terkirim")
     FAILED = "failed", _("Gagal")

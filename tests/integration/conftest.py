@@ -82,14 +82,32 @@ class Inbox:
         return self.snapshot()
 
 
+class SMTPServer(Inbox):
+    """The inbox with its server: `down()` closes the port (connections are refused, as when a
+    relay is down), `up()` listens on the same port again with the same inbox."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.host, self.port = "127.0.0.1", _free_port()
+        self.controller: Controller | None = None
+
+    def up(self) -> None:
+        if self.controller is None:
+            self.controller = Controller(self, hostname=self.host, port=self.port)
+            self.controller.start()
+
+    def down(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    inbox.host, inbox.port = controller.hostname, controller.port
-    yield inbox
-    controller.stop()
+    server = SMTPServer()
+    server.up()
+    yield server
+    server.down()
 
 
 @pytest.fixture
@@ -207,3 +225,39 @@ def celery_worker_process(worker_database_url, redis_url, smtp_server, tmp_path,
     finally:
         worker.stop()
         app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server):
+    """Mail from this test process goes over SMTP to `smtp_server` (tasks run eagerly here)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
+    settings.EMAIL_TIMEOUT = 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return settings
+
+
+@pytest.fixture
+def broken_broker():
+    """The Celery broker refuses connections (a Redis that is down) until `repair()`, after
+    which tasks run eagerly in this process again."""
+    from pilkada.celery import app
+
+    previous = app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    class Broker:
+        def repair(self) -> None:
+            app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager = previous
+            reset_pools()
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = app.conf.broker_write_url = f"redis://127.0.0.1:{_free_port()}/0"
+    reset_pools()
+    broker = Broker()
+    yield broker
+    broker.repair()
