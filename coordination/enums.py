@@ -100,6 +100,8 @@ class DeliveryKind(models.TextChoices):
     REMINDER = "reminder", _("Pengingat")
     DIGEST_DAILY = "digest_daily", _("Ringkasan harian")
     DIGEST_WEEKLY = "digest_weekly", _("Ringkasan mingguan")
+    ACCOUNT = "account", _("Surat akun")
+    ACCOUNT_INVITATION = "account_invitation", _("Undangan akun")
 
 
 class DeliveryStatus(models.TextChoices):
