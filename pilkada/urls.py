@@ -7,6 +7,7 @@ urlpatterns = [
     path("", shell.home, name="home"),
     path("tentang-data/", shell.about_data, name="about_data"),
     path("healthz", shell.healthz, name="healthz"),
+    path("healthz/mail", shell.healthz_mail, name="healthz_mail"),
     path("robots.txt", shell.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bahasa/<str:code>/", shell.language_switch, name="language_switch"),

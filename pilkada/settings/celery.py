@@ -104,5 +104,9 @@ PILKADA_DELIVERY_REQUEUE_SECONDS = env_int("PILKADA_DELIVERY_REQUEUE_SECONDS", 9
 # A delivery still "sending" after this long belongs to a dead worker: must exceed the send task's
 # hard time limit (90 s) so a slow but living task is never doubled.
 PILKADA_DELIVERY_STALE_SECONDS = env_int("PILKADA_DELIVERY_STALE_SECONDS", 300)
+# /healthz/mail answers 503 (for a monitoring system to alarm on) when a message has waited this
+# long, or this many failed in the last hour, or a channel's breaker is open.
+PILKADA_MAIL_ALARM_AGE_SECONDS = env_int("PILKADA_MAIL_ALARM_AGE_SECONDS", 900)
+PILKADA_MAIL_ALARM_FAILURES = env_int("PILKADA_MAIL_ALARM_FAILURES", 10)
 # Local hour at which the daily liaison digest and the weekly (Monday) staff summary go out.
 PILKADA_DIGEST_HOUR = env_int("PILKADA_DIGEST_HOUR", 7)
