@@ -1,8 +1,15 @@
+import logging
+
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from coordination import permissions
+from pilkada.common.bounds import request_too_large
+
+logger = logging.getLogger(__name__)
 
 # Paths a KPU staff member without an authenticator may still reach: to set one up, or to leave.
 _ALLOWED_PREFIXES = ("/akun/", "/static/", "/healthz", "/i18n/", "/bahasa/")
@@ -45,4 +52,23 @@ class IndonesianFirstMiddleware:
 
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class RequestBoundsMiddleware:
+    """Refuse, with a short 400 and before any view runs, a request that asks for more than any
+    page needs: thousands of forms announced in a formset's management form, or one parameter
+    repeated hundreds of times (`pilkada.common.bounds`). Such a request would otherwise build
+    and render as many forms and hold a worker for seconds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reason = request_too_large(request)
+        if reason:
+            logger.warning("refused %s %s: %s", request.method, request.path[:200], reason)
+            return HttpResponseBadRequest(
+                _("Permintaan terlalu besar."), content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)
