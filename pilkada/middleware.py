@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from coordination import permissions
@@ -72,3 +73,19 @@ class RequestBoundsMiddleware:
                 _("Permintaan terlalu besar."), content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Pages for a logged-in person carry their data (names, tasks, meetings): no browser or
+    proxy may store them (`Cache-Control: private, no-store`). A view that set its own policy
+    keeps it (the public calendar revalidates with ETags, feeds are the same for everyone)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
