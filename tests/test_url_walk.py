@@ -96,7 +96,7 @@ def world(bengkulu, django_capture_on_commit_callbacks):
             task=task,
             status=TaskStatus.AT_RISK,
             note=f"Catatan {SECRET}",
-            evidence_file=SimpleUploadedFile(f"{SECRET}.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+            evidence_file=SimpleUploadedFile(f"{SECRET}.jpg", factories.jpeg_bytes()),
         )
     draft = factories.outreach_event("17.02.01.2001", status="draft", title=f"Draf {SECRET} 17.02")
     today = timezone.localdate()
