@@ -46,6 +46,8 @@ class Inbox:
     # `held` counts the waiting ones. Lets a test kill senders at a known point (see below).
     hold_after: int | None = None
     held: int = 0
+    # Seconds between storing a message and answering "250" to its DATA (a slow relay).
+    reply_delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         with self.lock:
@@ -65,6 +67,8 @@ class Inbox:
                 self.refuse_once -= refused
                 return "451 4.3.0 Mailbox busy, try again later"
             self.messages.append((list(envelope.rcpt_tos), parsed))
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return "250 Message accepted for delivery"
 
     def snapshot(self) -> list[tuple[list[str], Message]]:
@@ -164,6 +168,11 @@ class WorkerProcess:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def kill_all(self) -> None:
+        """SIGKILL the worker and its pool at once, as a machine that loses power would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def stop(self) -> None:
         if self.process is None:
             return
@@ -198,8 +207,12 @@ def celery_worker_process(worker_database_url, redis_url, smtp_server, tmp_path,
 
     if app.conf.broker_url != redis_url:
         _unavailable(f"the Celery broker is {app.conf.broker_url}, not REDIS_URL")
-    # Start from an empty queue: messages left by an earlier run would only add noise.
-    redis.Redis.from_url(redis_url).delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    # Start from an empty queue and closed breakers: what an earlier run left would only add
+    # noise.
+    client = redis.Redis.from_url(redis_url)
+    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    for key in client.scan_iter(match="*breaker:*"):
+        client.delete(key)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pilkada.settings",
@@ -213,6 +226,9 @@ def celery_worker_process(worker_database_url, redis_url, smtp_server, tmp_path,
         # A killed worker's unacknowledged task comes back after 10 s instead of an hour.
         "CELERY_VISIBILITY_TIMEOUT": "10",
         "PILKADA_DELIVERY_RETRY_BASE_SECONDS": "1",
+        "PILKADA_DELIVERY_RETRY_MAX_SECONDS": "2",
+        # The mail server's breaker lets a probe through a second after it opened.
+        "PILKADA_BREAKER_COOLDOWN_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
