@@ -54,9 +54,7 @@ def _check_task(task: ReadinessTask, actor: Person | None) -> None:
     if task.agency_id and not task.agency.is_active:
         errors["agency"] = [_("Lembaga ini tidak aktif.")]
     elif (
-        actor is not None
-        and task.agency_id
-        and not permissions.can_view_agency(actor, task.agency)
+        actor is not None and task.agency_id and not permissions.can_view_agency(actor, task.agency)
     ):
         # The same agencies the task form offers: a CSV row may not name any other.
         errors["agency"] = [_("Lembaga ini di luar kewenangan Anda.")]

@@ -10,10 +10,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from coordination.enums import AgencyKind, MeetingStatus
-from coordination.models import Agency, Checklist, ChecklistItem, ElectionStage, Region
+from coordination.enums import AgencyKind, MeetingStatus, TaskStatus
+from coordination.models import (
+    Agency,
+    Checklist,
+    ChecklistItem,
+    Delivery,
+    ElectionStage,
+    Region,
+)
+from coordination.services.meeting_records import meeting_document_add
+from coordination.services.readiness import task_status_update
 from tests import factories
 
 
@@ -72,6 +82,25 @@ def world(bengkulu, django_capture_on_commit_callbacks):
             status=MeetingStatus.HELD,
         )
     task = factories.ReadinessTaskFactory(region=own, agency=bawaslu, election=election)
+    task_other = factories.ReadinessTaskFactory(region=other, agency=polres, election=election)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_other = factories.meeting(
+            region=other, organiser=kpu_other, invited=[kpu_other, polres], title="Rakor 17.02"
+        )
+        document = meeting_document_add(
+            actor=staff, meeting=held, upload=SimpleUploadedFile("notulen.pdf", b"%PDF-1.4 uji")
+        )
+        update = task_status_update(
+            actor=liaison,
+            task=task,
+            status=TaskStatus.AT_RISK,
+            note="Gudang bocor",
+            evidence_file=SimpleUploadedFile("foto.jpg", factories.jpeg_bytes()),
+        )
+    delivery = Delivery.objects.filter(meeting=meeting).first()
+    superuser = factories.PersonFactory(email="root@uji.test")
+    superuser.is_superuser = superuser.is_staff = True
+    superuser.save(update_fields=["is_superuser", "is_staff"])
     checklist = Checklist.objects.create(name="Logistik", election=election)
     ChecklistItem.objects.create(
         checklist=checklist,
@@ -80,12 +109,17 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         agency_kind=AgencyKind.KPU,
         days_before_voting=14,
     )
-    event = factories.outreach_event("17.01.01.2001", status="draft", title="Forum 17.01")
+    event = factories.outreach_event(
+        "17.01.01.2001", status="draft", title="Forum 17.01", organiser=kpu_own
+    )
+    event_other = factories.outreach_event("17.02.01.2001", status="draft", title="Forum 17.02")
     return World(
         people={
             "staff_17.01": staff,
             "province_staff": province_staff,
             "liaison_17.01": liaison,
+            "superuser": superuser,
+            "anonymous": None,
         },
         objects={
             "own": own,
@@ -112,5 +146,11 @@ def world(bengkulu, django_capture_on_commit_callbacks):
             "event": event,
             "province_staff": province_staff,
             "staff": staff,
+            "task_other": task_other,
+            "meeting_other": meeting_other,
+            "document": document,
+            "update": update,
+            "delivery": delivery,
+            "event_other": event_other,
         },
     )
