@@ -1,7 +1,8 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.utils.formats import date_format
 
 from coordination.enums import AgencyKind, TaskStatus
 from coordination.models import Delivery, Region
@@ -11,9 +12,10 @@ from tests import factories
 
 pytestmark = pytest.mark.integration
 
-# Monday 18 Nov 2024, 00:00 UTC = 07:00 WIB, 08:00 WITA.
-MONDAY_7_WIB = datetime(2024, 11, 18, 0, 0, tzinfo=UTC)
-TODAY = date(2024, 11, 18)
+# The next Monday, 00:00 UTC = 07:00 WIB, 08:00 WITA. Ahead of the real clock: a digest is worth
+# sending until its day ends, and the mail goes out (eagerly) at the real time.
+TODAY = datetime.now(UTC).date() + timedelta(days=7 - datetime.now(UTC).date().weekday())
+MONDAY_7_WIB = datetime.combine(TODAY, time(0), tzinfo=UTC)
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ def test_daily_digest_for_liaison_with_overdue_task_once_a_day(
     assert (row.meeting, row.kind, row.key, row.status) == (
         None,
         "digest_daily",
-        "2024-11-18",
+        TODAY.isoformat(),
         "sent",
     )
 
@@ -123,10 +125,11 @@ def test_weekly_summary_for_kpu_staff_on_monday_only(
     assert _run(tuesday, django_capture_on_commit_callbacks)["weekly"] == 0
     weekly = [m for m in mail.outbox if m.subject.startswith("Ringkasan mingguan")]
     assert [m.to for m in weekly] == [[staff.email]]
-    assert weekly[0].subject == "Ringkasan mingguan kesiapan, 18 November 2024"
+    assert weekly[0].subject == f"Ringkasan mingguan kesiapan, {date_format(TODAY, 'j F Y')}"
     assert "Lewat tenggat: 1" in weekly[0].body
     assert "Distribusi logistik" in weekly[0].body
-    assert Delivery.objects.get(kind="digest_weekly").key == "2024-W47"
+    year, week, _day = TODAY.isocalendar()
+    assert Delivery.objects.get(kind="digest_weekly").key == f"{year}-W{week:02d}"
 
 
 def test_weekly_summary_none_when_all_done(bengkulu, polres, django_capture_on_commit_callbacks):
