@@ -143,3 +143,24 @@ def test_invitation_mail_is_skipped_once_accepted(
     assert outbox.delivery_send(delivery_id=row.pk).outcome == DeliveryStatus.SKIPPED
     row.refresh_from_db()
     assert row.last_error == "invitation revoked"
+
+
+def test_a_new_address_is_confirmed_by_a_link_made_when_the_mail_is_sent(
+    client, province_staff, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    client.force_login(province_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_email"), {"action_add": "", "email": "alamat.baru@uji.test"}
+        )
+    assert response.status_code == 302
+    row = Delivery.objects.get(email="alamat.baru@uji.test")
+    assert row.account_mail.template == "account/email/email_confirmation"
+    assert set(row.account_mail.context) == {"email_address_id"}
+    (message,) = [m for m in mail.outbox if m.to == ["alamat.baru@uji.test"]]
+    link = next(w for w in message.body.split() if "/akun/confirm-email/" in w)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    client.post(path)
+    assert EmailAddress.objects.get(email="alamat.baru@uji.test").verified is True

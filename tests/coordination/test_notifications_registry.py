@@ -2,6 +2,7 @@
 incident escalation, a webhook) plugs in through the registry."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -153,3 +154,16 @@ def test_an_unreachable_far_end_pauses_only_its_own_rows(db, settings):
     assert HOOKS.sent == ["hook b.test:1", "hook b.test:2"]
     assert Breaker(f"{HOOKS.name}:a.test").state().open
     assert not Breaker(f"{HOOKS.name}:b.test").state().open
+
+
+def test_a_kind_without_useful_until_is_retried_for_the_default_bound(db, channel, settings):
+    channel.refuse = DeliveryError("503 try later")
+    [pk] = outbox.rows_create([_row("sub-1:evt-4", channel)])
+    settings.PILKADA_DELIVERY_USEFUL_SECONDS = 3600
+    assert outbox.delivery_send(delivery_id=pk).outcome == "retry"
+    # A day (here: made two hours ago, one allowed) after it was made, it is no longer worth it.
+    Delivery.objects.filter(pk=pk).update(created_at=timezone.now() - timedelta(hours=2))
+    assert outbox.delivery_send(delivery_id=pk).outcome == DeliveryStatus.FAILED
+    row = Delivery.objects.get(pk=pk)
+    assert row.last_error.startswith("not delivered while useful (past ")
+    assert row.last_error.endswith("last error: 503 try later")
