@@ -95,7 +95,8 @@ class Breaker:
             if probe or state is not None:
                 opened_at = state["opened_at"] if state else now
                 self._store(opened_at, now + cooldown)
-                cache.delete(self._probe_key)
+                if probe:  # a send that started before the breaker opened holds no probe
+                    cache.delete(self._probe_key)
                 return True
             cache.add(self._failures_key, 0, timeout=cooldown)
             count = cache.incr(self._failures_key)
