@@ -11,4 +11,4 @@ class CoordinationConfig(AppConfig):
         # Connects the file clean-up receivers, and registers coordination's delivery kinds with
         # the outbox (each kind module registers itself when imported).
         from coordination import signals  # noqa: F401
-        from coordination.notifications import digests, meetings, reminders  # noqa: F401
+        from coordination.notifications import accounts, digests, meetings, reminders  # noqa: F401

@@ -101,10 +101,14 @@ class DeliveryKind(models.TextChoices):
     REMINDER = "reminder", _("Pengingat")
     DIGEST_DAILY = "digest_daily", _("Ringkasan harian")
     DIGEST_WEEKLY = "digest_weekly", _("Ringkasan mingguan")
+    ACCOUNT = "account", _("Surat akun")
+    ACCOUNT_INVITATION = "account_invitation", _("Undangan akun")
 
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Dalam antrean")
+    # No task holds the row: its channel is paused (the far end is down) or the broker was.
+    WAITING = "waiting", _("Ditunda")
     SENDING = "sending", _("Sedang dikirim")
     SENT = "sent", _("Terkirim")
     FAILED = "failed", _("Gagal")

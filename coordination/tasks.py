@@ -7,7 +7,7 @@ the worker, which discovers `<app>.tasks` modules, registers it.
 
 from celery import shared_task
 
-from coordination.notifications import digests, outbox, reminders
+from coordination.notifications import digests, recovery, reminders
 from coordination.notifications.tasks import send_delivery
 
 __all__ = ["dispatch_due_reminders", "recover_deliveries", "send_delivery", "send_digests"]
@@ -20,7 +20,7 @@ def dispatch_due_reminders() -> int:
 
 @shared_task(name="coordination.recover_deliveries")
 def recover_deliveries() -> dict:
-    return outbox.deliveries_recover()
+    return recovery.deliveries_recover()
 
 
 @shared_task(name="coordination.send_digests")

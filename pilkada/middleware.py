@@ -1,8 +1,16 @@
+import logging
+
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from coordination import permissions
+from pilkada.common.bounds import request_too_large
+
+logger = logging.getLogger(__name__)
 
 # Paths a KPU staff member without an authenticator may still reach: to set one up, or to leave.
 _ALLOWED_PREFIXES = ("/akun/", "/static/", "/healthz", "/i18n/", "/bahasa/")
@@ -46,3 +54,38 @@ class IndonesianFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class RequestBoundsMiddleware:
+    """Refuse, with a short 400 and before any view runs, a request that asks for more than any
+    page needs: thousands of forms announced in a formset's management form, or one parameter
+    repeated hundreds of times (`pilkada.common.bounds`). Such a request would otherwise build
+    and render as many forms and hold a worker for seconds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reason = request_too_large(request)
+        if reason:
+            logger.warning("refused %s %s: %s", request.method, request.path[:200], reason)
+            return HttpResponseBadRequest(
+                _("Permintaan terlalu besar."), content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Pages for a logged-in person carry their data (names, tasks, meetings): no browser or
+    proxy may store them (`Cache-Control: private, no-store`). A view that set its own policy
+    keeps it (the public calendar revalidates with ETags, feeds are the same for everyone)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", shell.home, name="home"),
     path("tentang-data/", shell.about_data, name="about_data"),
     path("healthz", shell.healthz, name="healthz"),
+    path("healthz/mail", shell.healthz_mail, name="healthz_mail"),
     path("robots.txt", shell.robots_txt, name="robots_txt"),
     path("sitemap.xml", discovery.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", discovery.sitemap_section, name="sitemap_section"),

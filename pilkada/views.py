@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from coordination.notifications.monitoring import mail_queue_state
 from pilkada.health import broker_ok
 
 
@@ -80,6 +81,17 @@ def healthz(request):
         name: ("ok" if ok else "error") for name, ok in checks.items()
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+@require_safe
+def healthz_mail(request):
+    """The mail queue, for monitoring: 200 while all is well, 503 with the reasons when a
+    channel's breaker is open, a message waits too long, or too many failed in the last hour.
+    Kept apart from /healthz, whose answer takes a web server out of the load balancer."""
+    state = mail_queue_state()
+    body = {"status": "alarm" if state.alarms else "ok", **state.as_dict()}
+    return JsonResponse(body, status=503 if state.alarms else 200)
 
 
 def _database_ok() -> bool:

@@ -250,3 +250,15 @@ def outreach_event(
         event.status = EventStatus.DONE
         event.save(update_fields=["status"])
     return event
+
+
+def jpeg_bytes(size: tuple[int, int] = (8, 6)) -> bytes:
+    """A small real JPEG: uploaded pictures are decoded and re-encoded, so fake bytes with a
+    JPEG header are refused."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, format="JPEG")
+    return out.getvalue()

@@ -82,3 +82,11 @@ def test_seed_demo_is_refused_in_production():
     )
     assert result.returncode != 0
     assert "never loaded in production" in result.stderr
+
+
+def test_delivery_recovery_runs_at_the_configured_period(settings):
+    job = settings.CELERY_BEAT_SCHEDULE["delivery-recovery"]
+    assert job["task"] == "coordination.recover_deliveries"
+    assert job["schedule"] == float(settings.PILKADA_DELIVERY_RECOVERY_SECONDS) == 60.0
+    # Recovered within a minute, and the sending threshold stays far above the task's limit.
+    assert settings.PILKADA_DELIVERY_STALE_SECONDS == 300

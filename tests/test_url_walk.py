@@ -96,7 +96,7 @@ def world(bengkulu, django_capture_on_commit_callbacks):
             task=task,
             status=TaskStatus.AT_RISK,
             note=f"Catatan {SECRET}",
-            evidence_file=SimpleUploadedFile(f"{SECRET}.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+            evidence_file=SimpleUploadedFile(f"{SECRET}.jpg", factories.jpeg_bytes()),
         )
     draft = factories.outreach_event("17.02.01.2001", status="draft", title=f"Draf {SECRET} 17.02")
     today = timezone.localdate()
@@ -326,4 +326,36 @@ def test_walk_head_answers_wherever_get_does(client, world, settings, visitor):
             problems.append(f"{visitor} {url}: GET {get}, HEAD {head.status_code}")
         elif head.content:
             problems.append(f"{visitor} {url}: HEAD answered with a body")
+
+
+# --- requests that ask for too much: a short 400 before any view runs ---------------------------
+
+# (what, method, data): oversized management forms of every formset prefix in use, one parameter
+# repeated past PILKADA_MAX_VALUES_PER_FIELD (600), and past Django's 1,000 fields in all.
+PREFIXES = ("items", "actions", "form")
+OVERSIZED = [
+    ("total forms 2**31", "post", {f"{p}-TOTAL_FORMS": "2147483648" for p in PREFIXES}),
+    ("total forms 1000", "post", {"items-TOTAL_FORMS": "1000", "items-INITIAL_FORMS": "0"}),
+    ("initial forms huge", "post", {"actions-INITIAL_FORMS": "9" * 40}),
+    ("700 repeated ids", "post", {"invited_agencies": ["1"] * 700}),
+    ("700 repeated query ids", "get", {"region": ["17.02"] * 700}),
+    ("5000 repeated parameters", "get", {"agency": [str(n) for n in range(5000)]}),
+    ("5000 repeated fields", "post", {"present": [str(n) for n in range(5000)]}),
+]  # fmt: skip
+SHORT_BODY = 200
+
+
+@pytest.mark.parametrize("what,method,data", OVERSIZED, ids=[row[0] for row in OVERSIZED])
+def test_walk_oversized_requests_get_a_short_400(client, world, superuser, what, method, data):
+    client.raise_request_exception = False
+    problems = []
+    for visitor, person in [("anonymous", None), ("superuser", superuser)]:
+        if person is not None:
+            client.force_login(person)
+        for name, (_kind, kwargs) in sorted(world["targets"].items()):
+            url = reverse(name, kwargs=kwargs)
+            response = getattr(client, method)(url, data)
+            body = _body(response)
+            if response.status_code != 400 or len(body) > SHORT_BODY:
+                problems.append(f"{visitor} {url}: {response.status_code}, {len(body)} bytes")
     assert problems == [], "\n".join(problems)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.enums import AgencyKind, TaskCategory, TaskPriority
 from coordination.models import ElectionStage
+from pilkada.common.bounds import bounded_formset_factory
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -173,6 +174,12 @@ class BaseChecklistItemFormSet(forms.BaseFormSet):
         return rows
 
 
-ChecklistItemFormSet = forms.formset_factory(
-    ChecklistItemForm, formset=BaseChecklistItemFormSet, extra=3, can_delete=True, max_num=200
+# A hundred tasks is a long checklist; more would also pass Django's limit of a thousand fields.
+MAX_CHECKLIST_ITEMS = 100
+ChecklistItemFormSet = bounded_formset_factory(
+    ChecklistItemForm,
+    formset=BaseChecklistItemFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=MAX_CHECKLIST_ITEMS,
 )

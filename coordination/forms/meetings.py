@@ -22,6 +22,11 @@ from coordination.notifications.reminders import (
     reminder_minutes_for_staff,
 )
 from coordination.services.files import allowed_extensions_text
+from pilkada.common.bounds import (
+    BoundedModelMultipleChoiceField,
+    BoundedMultipleChoiceField,
+    bounded_formset_factory,
+)
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -66,12 +71,12 @@ class ReminderMinutesField(forms.CharField):
         return clean_reminder_minutes(parts) if parts else []
 
 
-class AgencyChoiceField(forms.ModelMultipleChoiceField):
+class AgencyChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Agency) -> str:
         return f"{obj.name} ({obj.region.name})"
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.full_name} <{obj.email}>"
 
@@ -243,7 +248,7 @@ class RSVPForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    present = forms.MultipleChoiceField(
+    present = BoundedMultipleChoiceField(
         label=pgettext_lazy("attendance", "Hadir"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -255,6 +260,7 @@ class AttendanceForm(forms.Form):
             (str(row.person_id), f"{row.person.full_name} — {row.agency or ''}".rstrip(" —"))
             for row in invitees
         ]
+        self.fields["present"].max_values = max(1, len(self.fields["present"].choices))
 
 
 class MinutesForm(forms.Form):
@@ -286,4 +292,4 @@ class ActionItemForm(forms.Form):
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
 
 
-ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=20)
+ActionItemFormSet = bounded_formset_factory(ActionItemForm, extra=3, max_num=20)

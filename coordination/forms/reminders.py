@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pilkada.common.bounds import BoundedTypedMultipleChoiceField
+
 # Offsets offered for the default; a meeting can still be given others.
 REMINDER_CHOICES = [
     (10080, _("1 minggu sebelum")),
@@ -15,10 +17,11 @@ REMINDER_CHOICES = [
 
 class ReminderDefaultForm(forms.Form):
     region = forms.ChoiceField(label=_("Wilayah"))
-    minutes_before = forms.TypedMultipleChoiceField(
+    minutes_before = BoundedTypedMultipleChoiceField(
         label=_("Pengingat untuk rapat baru"),
         choices=REMINDER_CHOICES,
         coerce=int,
+        max_values=len(REMINDER_CHOICES),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Pilih sedikitnya satu pengingat.")},
     )

@@ -10,6 +10,7 @@ from coordination.forms.people import RegionChoiceField
 from coordination.models import Agency, Checklist, Election, ElectionStage, Region
 from coordination.services.files import allowed_extensions_text
 from coordination.services.task_csv import MAX_BYTES
+from pilkada.common.bounds import BoundedModelMultipleChoiceField
 from pilkada.common.xlsx import decode_table_upload
 
 
@@ -82,9 +83,11 @@ class TaskImportForm(forms.Form):
 
 class StampForm(forms.Form):
     checklist = forms.ModelChoiceField(label=_("Daftar periksa"), queryset=Checklist.objects.all())
-    regions = forms.ModelMultipleChoiceField(
+    # Every kabupaten/kota of the country is 514: a superuser may stamp them all at once.
+    regions = BoundedModelMultipleChoiceField(
         label=_("Wilayah"),
         queryset=Region.objects.none(),
+        max_values=600,
         widget=forms.CheckboxSelectMultiple,
     )
 

@@ -1,5 +1,5 @@
 from .meetings import Meeting, MeetingDocument, MeetingInvitee, MeetingSeries
-from .notifications import Delivery, MeetingReminder, ReminderDefault
+from .notifications import AccountMail, Delivery, MeetingReminder, ReminderDefault
 from .people import Agency, Invitation, Membership, Person
 from .readiness import (
     Checklist,
@@ -12,6 +12,7 @@ from .readiness import (
 from .regions import Region
 
 __all__ = [
+    "AccountMail",
     "Agency",
     "Checklist",
     "ChecklistItem",

@@ -86,6 +86,28 @@ class Delivery(models.Model):
         return f"{self.kind} {self.key} → {self.email or self.channel} ({self.status})"
 
 
+class AccountMail(models.Model):
+    """What an account mail (a password reset, an invitation to join, a security notice) says,
+    beside its delivery row: the template, the language when there is no person to take it
+    from, and the context the request knew. Links that open an account are not stored: the
+    builder makes them again when it sends (`coordination.notifications.accounts`), so a copy of
+    the database does not hold working reset or invitation links."""
+
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.CASCADE, primary_key=True, related_name="account_mail"
+    )
+    template = models.CharField(max_length=100)
+    language = models.CharField(max_length=8, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("surat akun")
+        verbose_name_plural = _("surat akun")
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.delivery_id})"
+
+
 class MeetingReminder(models.Model):
     """One reminder slot of a meeting: "send the 60-minute reminder at due_at".
 

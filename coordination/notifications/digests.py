@@ -248,6 +248,13 @@ def digest_message(delivery: Delivery):
     )
 
 
+def digest_useful_until(delivery: Delivery) -> datetime:
+    """The end of the digest's day. Rows do not record their zone, so the day ends in WIB, the
+    latest of the three (WITA and WIT digests get one or two hours more, never less)."""
+    day = digest_day(delivery) + timedelta(days=1)
+    return datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(RegionTimeZone.WIB))
+
+
 def _obsolete(delivery: Delivery, now: datetime) -> str:
     if not delivery.person.receives_digests:
         return "digests turned off"
@@ -261,6 +268,7 @@ for _value in (DeliveryKind.DIGEST_DAILY, DeliveryKind.DIGEST_WEEKLY):
             label=_value.label,
             builders={EMAIL: digest_message},
             obsolete=_obsolete,
+            useful_until=digest_useful_until,
         )
     )
 

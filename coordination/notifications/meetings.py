@@ -241,5 +241,7 @@ for _value in (
             builders={EMAIL: meeting_message},
             obsolete=_obsolete,
             related=RELATED,
+            # An invitation, a change or a cancellation is worth retrying until the meeting ends.
+            useful_until=lambda delivery: delivery.meeting.ends_at,
         )
     )

@@ -9,6 +9,13 @@ about; for everything kind-specific it asks the kind registered here:
 - `obsolete(delivery, now)` says why a queued row must no longer go out ("" when it should):
   a reminder for a meeting that was cancelled, a digest with nothing left to say;
 - `related` names what `select_related` should fetch with the row before the two are called;
+- `useful_until(delivery)`, optional, says until when a message is worth retrying while the far
+  end fails temporarily: a reminder until its meeting starts, an invitation until the meeting
+  ends, a digest until its day ends, an escalation until it is acknowledged. Without it a row is
+  retried for PILKADA_DELIVERY_USEFUL_SECONDS after it was made (`useful_until` below). A
+  permanent refusal fails at once whatever the hook says;
+- `language(delivery)`, optional, the language to build in when the row has no person (an
+  invitation to an address without an account); otherwise the person's language is used;
 - `detail(delivery)`, optional, adds a few words to the kind in the delivery log ("60 menit
   sebelum" for a reminder).
 
@@ -18,7 +25,9 @@ A new kind is one module that calls `register(Kind(...))` at import and one line
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.conf import settings
 
 
 def _never_obsolete(delivery, now: datetime) -> str:
@@ -33,6 +42,8 @@ class Kind:
     obsolete: Callable[[object, datetime], str] = _never_obsolete
     related: tuple[str, ...] = field(default=())
     detail: Callable[[object], str] | None = None
+    useful_until: Callable[[object], datetime] | None = None
+    language: Callable[[object], str] | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -60,6 +71,13 @@ def builder_for(kind: Kind, channel: str) -> Callable:
         return kind.builders[channel]
     except KeyError as exc:
         raise LookupError(f"delivery kind {kind.value!r} has no {channel!r} builder") from exc
+
+
+def useful_until(kind: Kind, delivery) -> datetime:
+    """Until when the row is worth another attempt (see `Kind.useful_until`)."""
+    if kind.useful_until is not None:
+        return kind.useful_until(delivery)
+    return delivery.created_at + timedelta(seconds=settings.PILKADA_DELIVERY_USEFUL_SECONDS)
 
 
 def kind_label(value: str) -> str:

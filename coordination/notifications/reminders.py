@@ -245,5 +245,7 @@ register(
         obsolete=_obsolete,
         related=RELATED,
         detail=lambda delivery: _("%(n)s menit sebelum") % {"n": reminder_minutes(delivery)},
+        # A reminder is worth retrying until the meeting starts.
+        useful_until=lambda delivery: delivery.meeting.starts_at,
     )
 )

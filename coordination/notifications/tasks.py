@@ -24,7 +24,7 @@ DATABASE_RETRY_SECONDS = 10
     name="coordination.send_delivery",
     bind=True,
     acks_late=True,
-    max_retries=None,  # the delivery row counts attempts (PILKADA_DELIVERY_MAX_ATTEMPTS)
+    max_retries=None,  # the outbox decides: retried while the message is useful (its kind says)
     soft_time_limit=SEND_SOFT_TIME_LIMIT,
     time_limit=SEND_TIME_LIMIT,
 )

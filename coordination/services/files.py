@@ -1,7 +1,11 @@
-"""Uploaded documents and evidence: checks (a size limit, a type check on the content) and a
-storage that never leaves a file without its row.
+"""Uploaded documents and evidence: checks (a size limit, a type check on the content), pictures
+re-encoded from their pixels, and a storage that never leaves a file without its row.
 
 The extension alone proves nothing, so the first bytes must match the claimed type as well.
+A picture is then decoded and encoded again (`upload_clean`, with `pilkada.common.images`): what
+is stored and served is a fresh JPEG or PNG without the phone's GPS position or anything hidden
+behind a valid header. Other documents (PDF, office files) are kept as they came, within the
+allow-list.
 
 A stored file and its database row must live and die together. Files are therefore written
 only once the row is committed (`upload_store_after_commit`): a transaction that rolls back
@@ -10,13 +14,17 @@ leaves nothing behind. Removing a row removes its file once that deletion is com
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from pilkada.common.images import image_reencode
 
 _PDF = (b"%PDF-",)
 _PNG = (b"\x89PNG\r\n\x1a\n",)
@@ -47,6 +55,19 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     "xls": ("application/vnd.ms-excel", _OLE),
     "ppt": ("application/vnd.ms-powerpoint", _OLE),
 }
+
+
+IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "webp"}
+
+
+@dataclass(frozen=True)
+class CleanUpload:
+    """What to store for an upload: the file (re-encoded for pictures), its name, type and size."""
+
+    file: File
+    name: str
+    content_type: str
+    size: int
 
 
 def allowed_extensions_text() -> str:
@@ -84,11 +105,32 @@ def upload_validate(*, upload: UploadedFile) -> str:
     return content_type
 
 
+def upload_clean(*, upload: UploadedFile, max_side: int | None = None) -> CleanUpload:
+    """Validate the upload (`upload_validate`) and re-encode it when it is a picture; a file
+    that claims to be a picture but does not decode as one is refused. `max_side` bounds the
+    longest side of a picture (default: a screen's worth, see `pilkada.common.images`)."""
+    content_type = upload_validate(upload=upload)
+    name = upload.name or "berkas"
+    extension = name.rsplit(".", 1)[-1].lower()
+    if extension not in IMAGE_EXTENSIONS:
+        return CleanUpload(file=upload, name=name, content_type=content_type, size=upload.size)
+    options = {"max_side": max_side} if max_side else {}
+    picture = image_reencode(upload, **options)
+    name = f"{name.rsplit('.', 1)[0]}.{picture.extension}"
+    picture.content.name = name
+    return CleanUpload(
+        file=picture.content,
+        name=name,
+        content_type=picture.content_type,
+        size=picture.content.size,
+    )
+
+
 logger = logging.getLogger(__name__)
 
 
 def upload_store_after_commit(
-    *, instance: models.Model, field_name: str, upload: UploadedFile, drop_row_on_failure: bool
+    *, instance: models.Model, field_name: str, upload: File, drop_row_on_failure: bool
 ) -> None:
     """Give the instance's file field its final name now, and write the file after the commit.
 

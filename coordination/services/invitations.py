@@ -1,6 +1,5 @@
 """Inviting people: there is no public sign-up, KPU staff invite each person to an agency."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -8,20 +7,21 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coordination import permissions
 from coordination.models import Agency, Invitation, Membership, Person
+from coordination.notifications.accounts import (
+    invitation_mail_queue,
+    invitation_token,
+    invitation_url,
+)
+from coordination.notifications.accounts import token_hash as _hash
 from coordination.services.agencies import membership_create, validate_role_for_agency
 
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+__all__ = ["invitation_accept", "invitation_create", "invitation_find", "invitation_url"]
 
 
 def invitation_find(*, token: str) -> Invitation | None:
@@ -36,7 +36,8 @@ def invitation_find(*, token: str) -> Invitation | None:
 def invitation_create(
     *, actor: Person, email: str, full_name: str, agency: Agency, role: str
 ) -> tuple[Invitation, str]:
-    """Create an invitation and mail its link after commit; returns it with the raw token."""
+    """Create an invitation and record the mail with its link (sent after the commit, through
+    the outbox); returns it with the raw token."""
     if not permissions.can_invite_people(actor, agency):
         raise PermissionDenied(_("Anda tidak berwenang mengundang ke lembaga ini."))
     email = email.strip().lower()
@@ -45,43 +46,25 @@ def invitation_create(
         person__email__iexact=email, agency=agency, is_active=True
     ).exists():
         raise ValidationError({"email": _("Orang ini sudah menjadi anggota lembaga tersebut.")})
-    token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email,
         full_name=full_name.strip(),
         agency=agency,
         role=role,
-        token_hash=_hash(token),
+        # Replaced below by the hash of the real token, which needs the row's id and time.
+        token_hash=secrets.token_hex(32),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.PILKADA_INVITATION_DAYS),
     )
     invitation.full_clean()
     invitation.save()
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: _send_invitation_mail(invitation, token, language))
+    token = invitation_token(invitation)
+    invitation.token_hash = _hash(token)
+    invitation.save(update_fields=["token_hash"])
+    invitation_mail_queue(
+        invitation=invitation, language=translation.get_language() or settings.LANGUAGE_CODE
+    )
     return invitation, token
-
-
-def invitation_url(token: str) -> str:
-    return settings.SITE_URL + reverse("coordination:invitation_accept", args=[token])
-
-
-def _send_invitation_mail(invitation: Invitation, token: str, language: str) -> None:
-    with translation.override(language):
-        context = {
-            "invitation": invitation,
-            "url": invitation_url(token),
-            "days": settings.PILKADA_INVITATION_DAYS,
-        }
-        subject = _("Undangan bergabung di Portal Pilkada: %(agency)s") % {
-            "agency": invitation.agency.name
-        }
-        text = render_to_string("coordination/mail/invitation.txt", context)
-        html = render_to_string("coordination/mail/invitation.html", context)
-    reply_to = [settings.PILKADA_REPLY_TO] if settings.PILKADA_REPLY_TO else None
-    message = EmailMultiAlternatives(subject, text, to=[invitation.email], reply_to=reply_to)
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 @transaction.atomic

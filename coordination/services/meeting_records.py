@@ -19,9 +19,12 @@ from coordination.models import Meeting, MeetingDocument, MeetingInvitee, Member
 from coordination.notifications import meetings as meeting_notifications
 from coordination.selectors.meetings import meeting_recipient_ids
 from coordination.selectors.readiness import active_election
-from coordination.services.files import upload_store_after_commit, upload_validate
+from coordination.services.files import upload_clean, upload_store_after_commit
 from coordination.services.meetings import MEMBER_ROLES, _require_manage
 from coordination.services.readiness import action_items_create
+
+# Scanned pages attached to a meeting stay legible: pictures keep up to 4096 pixels a side.
+DOCUMENT_MAX_SIDE = 4096
 
 
 @transaction.atomic
@@ -161,18 +164,18 @@ def meeting_document_add(
 ) -> MeetingDocument:
     _require_manage(actor, meeting)
     try:
-        content_type = upload_validate(upload=upload)
+        clean = upload_clean(upload=upload, max_side=DOCUMENT_MAX_SIDE)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
     document = MeetingDocument(
         meeting=meeting,
-        original_name=(upload.name or "dokumen")[-255:],
-        content_type=content_type,
-        size=upload.size,
+        original_name=clean.name[-255:],
+        content_type=clean.content_type,
+        size=clean.size,
         uploaded_by=actor,
     )
     upload_store_after_commit(
-        instance=document, field_name="file", upload=upload, drop_row_on_failure=True
+        instance=document, field_name="file", upload=clean.file, drop_row_on_failure=True
     )
     document.save()
     return document

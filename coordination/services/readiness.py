@@ -25,7 +25,7 @@ from coordination.models import (
     TaskUpdate,
 )
 from coordination.readiness_version import readiness_changed
-from coordination.services.files import upload_store_after_commit, upload_validate
+from coordination.services.files import upload_clean, upload_store_after_commit
 from pilkada.common.validation import full_clean_or_raise
 
 TASK_FIELDS = (
@@ -53,6 +53,11 @@ def _check_task(task: ReadinessTask, actor: Person | None) -> None:
         errors["stage"] = [_("Tahapan ini bukan dari pemilihan yang dipilih.")]
     if task.agency_id and not task.agency.is_active:
         errors["agency"] = [_("Lembaga ini tidak aktif.")]
+    elif (
+        actor is not None and task.agency_id and not permissions.can_view_agency(actor, task.agency)
+    ):
+        # The same agencies the task form offers: a CSV row may not name any other.
+        errors["agency"] = [_("Lembaga ini di luar kewenangan Anda.")]
     full_clean_or_raise(task, errors, exclude=["created_by", "meeting", "checklist_item"])
 
 
@@ -153,18 +158,19 @@ def task_status_update(
         note=note.strip(),
         evidence_url=evidence_url.strip(),
     )
+    clean = None
     if evidence_file is not None:
         try:
-            upload_validate(upload=evidence_file)
+            clean = upload_clean(upload=evidence_file)
         except ValidationError as exc:
             errors["evidence_file"] = exc.messages
     full_clean_or_raise(entry, errors, exclude=["task", "author", "evidence_file"])
-    if evidence_file is not None:
-        entry.evidence_name = (evidence_file.name or "bukti")[-255:]
+    if clean is not None:
+        entry.evidence_name = clean.name[-255:]
         upload_store_after_commit(
             instance=entry,
             field_name="evidence_file",
-            upload=evidence_file,
+            upload=clean.file,
             drop_row_on_failure=False,
         )
     entry.save()

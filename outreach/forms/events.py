@@ -16,6 +16,7 @@ from coordination.models import Agency, Region
 from outreach import permissions
 from outreach.enums import AudienceSegment, EventStatus, method_groups
 from outreach.models import EventReport
+from pilkada.common.bounds import BoundedModelMultipleChoiceField, BoundedMultipleChoiceField
 from pilkada.common.xlsx import decode_table_upload
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -110,9 +111,10 @@ class EventForm(RegionPickerMixin, forms.Form):
         label=_("Deskripsi"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     method = forms.ChoiceField(label=_("Metode"))
-    segments = forms.MultipleChoiceField(
+    segments = BoundedMultipleChoiceField(
         label=_("Segmen sasaran"),
         choices=AudienceSegment.choices,
+        max_values=len(AudienceSegment.choices),
         widget=forms.CheckboxSelectMultiple,
     )
     venue = forms.CharField(
@@ -138,8 +140,9 @@ class EventForm(RegionPickerMixin, forms.Form):
     )
     ends_at = forms.DateTimeField(label=_("Selesai"), widget=DATETIME_WIDGET)
     organiser = forms.ModelChoiceField(label=_("Penyelenggara"), queryset=Agency.objects.none())
-    partners = forms.ModelMultipleChoiceField(
+    partners = BoundedModelMultipleChoiceField(
         label=_("Lembaga mitra"),
+        max_values=200,
         required=False,
         queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -257,7 +260,7 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class DuplicateForm(forms.Form):
-    districts = forms.MultipleChoiceField(
+    districts = BoundedMultipleChoiceField(
         label=_("Kecamatan di kabupaten/kota yang sama"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -289,6 +292,7 @@ class DuplicateForm(forms.Form):
             if regency
             else []
         )
+        self.fields["districts"].max_values = max(1, len(self.fields["districts"].choices))
 
     def clean_dates(self):
         raw = self.cleaned_data["dates"]

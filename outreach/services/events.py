@@ -72,11 +72,20 @@ def _clean_segments(segments: Iterable[str]) -> list[str]:
     return [value for value in AudienceSegment.values if value in chosen]
 
 
-def _check_agencies(event: OutreachEvent, partners: Iterable[Agency]) -> list[Agency]:
+def _check_agencies(
+    event: OutreachEvent, partners: Iterable[Agency], actor: Person | None
+) -> list[Agency]:
     province = event.region_id[:2]
     errors = {}
     if event.organiser_id and not event.organiser.region_id.startswith(province):
         errors["organiser"] = _("Penyelenggara harus lembaga di provinsi kegiatan.")
+    elif (
+        actor is not None
+        and event.organiser_id
+        and not permissions.can_manage_outreach_in(actor, event.organiser.region_id)
+    ):
+        # The organisers the event form offers: an import row may not name any other.
+        errors["organiser"] = _("Penyelenggara ini di luar kewenangan Anda.")
     partners = [p for p in partners if p.pk != event.organiser_id]
     if any(not p.region_id.startswith(province) for p in partners):
         errors["partners"] = _("Lembaga mitra harus berada di provinsi kegiatan.")
@@ -142,7 +151,45 @@ def event_create(
     online_url: str = "",
     status: str = EventStatus.DRAFT,
 ) -> OutreachEvent:
-    """Create an event (a draft unless `status` says otherwise). `actor` None is a system write."""
+    """Create an event (a draft unless `status` says otherwise). `actor` None is a system write.
+    The organiser must be an agency the actor manages (what the event form offers)."""
+    return _event_create(
+        actor=actor,
+        organiser_actor=actor,
+        title=title,
+        method=method,
+        segments=segments,
+        region=region,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        organiser=organiser,
+        partners=partners,
+        description=description,
+        venue=venue,
+        channel=channel,
+        online_url=online_url,
+        status=status,
+    )
+
+
+def _event_create(
+    *,
+    actor: Person | None,
+    organiser_actor: Person | None,
+    title: str,
+    method: str,
+    segments: Iterable[str],
+    region: Region,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    organiser: Agency,
+    partners: Iterable[Agency],
+    description: str,
+    venue: str,
+    channel: str,
+    online_url: str,
+    status: str,
+) -> OutreachEvent:
     _check_region(actor, region)
     if status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
         raise ValidationError({"status": _("Kegiatan baru berstatus draf atau terbit.")})
@@ -164,7 +211,7 @@ def event_create(
     event.segments = clean_segments
     _derive(event)
     _validate(event)
-    partners = _check_agencies(event, partners)
+    partners = _check_agencies(event, partners, organiser_actor)
     event.save()
     _save_segments(event, clean_segments)
     event.partners.set(partners)
@@ -190,6 +237,7 @@ def event_update(
         raise TypeError(f"not editable: {sorted(unknown)}")
     if "region" in fields:
         _check_region(actor, fields["region"])
+    organiser_before = event.organiser_id
     for name, value in fields.items():
         setattr(event, name, value.strip() if isinstance(value, str) else value)
     new_segments = _clean_segments(segments) if segments is not None else None
@@ -197,10 +245,12 @@ def event_update(
         event.segments = new_segments
     _derive(event)
     _validate(event)
+    # A new organiser must be one the actor may name; an unchanged one stays as it was chosen.
+    organiser_actor = actor if event.organiser_id != organiser_before else None
     if partners is not None:
-        partners = _check_agencies(event, partners)
+        partners = _check_agencies(event, partners, organiser_actor)
     else:
-        _check_agencies(event, [])
+        _check_agencies(event, [], organiser_actor)
     if new_segments is not None:
         _save_segments(event, new_segments)
     event.sequence += 1
@@ -299,7 +349,8 @@ def event_duplicate(
     dates: Iterable[dt.date],
 ) -> list[OutreachEvent]:
     """Copy an event to every (region, date) pair as drafts, keeping its local start time and
-    its duration; the copies are checked like new events."""
+    its duration; the copies are checked like new events (the organiser stays the source's)."""
+    _check_region(actor, event.region)
     regions = list(regions)
     dates = sorted(set(dates))
     if not regions or not dates:
@@ -316,8 +367,10 @@ def event_duplicate(
         for day in dates:
             starts_at = dt.datetime.combine(day, local_start.time(), tzinfo=zone)
             copies.append(
-                event_create(
+                # A copy keeps the organiser of an event the actor manages.
+                _event_create(
                     actor=actor,
+                    organiser_actor=None,
                     title=event.title,
                     description=event.description,
                     method=event.method,
@@ -330,6 +383,7 @@ def event_duplicate(
                     ends_at=starts_at + duration,
                     organiser=event.organiser,
                     partners=partners,
+                    status=EventStatus.DRAFT,
                 )
             )
     return copies

@@ -23,6 +23,12 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset for an unknown address sends nothing (and the page answers as for a known one).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# People hear of changes to their password, addresses and two-factor login, by mail through the
+# outbox (coordination.adapters); confirmation keys are rebuilt from the HMAC when sent.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portal Pilkada] "
 # Failed logins per address and per IP; counted in the shared cache (Redis in production).
 ACCOUNT_RATE_LIMITS = {

@@ -57,8 +57,10 @@ MIDDLEWARE = [
     "pilkada.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "pilkada.middleware.RequestBoundsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pilkada.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -173,6 +175,10 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 PILKADA_MAX_UPLOAD_BYTES = env_int("PILKADA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# What one request may ask for (pilkada/common/bounds.py): forms announced by a formset's
+# management form, and values of one parameter; more is a short 400 before any view runs.
+PILKADA_MAX_FORMS = env_int("PILKADA_MAX_FORMS", 200)
+PILKADA_MAX_VALUES_PER_FIELD = env_int("PILKADA_MAX_VALUES_PER_FIELD", 600)
 
 # When true (as in CI), tests needing PostgreSQL, Redis, Chromium or a worker fail, not skip.
 PILKADA_REQUIRE_SERVICES = env_bool("PILKADA_REQUIRE_SERVICES", default=False)

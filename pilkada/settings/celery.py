@@ -10,7 +10,10 @@ if REDIS_URL:
     # Redelivers an unacknowledged task (its worker died) after this long; must exceed the longest
     # task and the longest retry countdown. The delivery sweeper below recovers sooner.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A request that enqueues mail must not hang on an unreachable broker (the rows wait
+        # for the recovery job instead, see coordination/notifications/outbox.py).
+        "socket_connect_timeout": 2,
     }
 else:
     # The file-system transport needs no server, so `make run` works on a bare machine.
@@ -46,6 +49,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
+# How often the recovery job looks for deliveries without a task (see the schedule below).
+PILKADA_DELIVERY_RECOVERY_SECONDS = env_int("PILKADA_DELIVERY_RECOVERY_SECONDS", 60)
+
 # One beat sends the periodic jobs: with Redis, a beat holds a lease there and any other one
 # started stands by and takes over when the holder stops (pilkada/beat.py). Even two beats sending
 # at once cause no duplicate mail (see coordination/notifications/outbox.py).
@@ -62,12 +68,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Every 5 minutes: re-enqueue deliveries whose task was lost (enqueue failed after the
-    # commit, or the worker died holding it) long before the broker's visibility timeout would.
+    # Every PILKADA_DELIVERY_RECOVERY_SECONDS (a minute): enqueue deliveries that have no task
+    # (the broker was down when they were made, their channel's breaker was open, their worker
+    # died), long before the broker's visibility timeout would; it also sends the probe that
+    # finds out whether a mail server that was down answers again.
     "delivery-recovery": {
         "task": "coordination.recover_deliveries",
-        "schedule": crontab(minute="*/5"),
-        "options": {"expires": 240},
+        "schedule": float(PILKADA_DELIVERY_RECOVERY_SECONDS),
+        "options": {"expires": max(1, PILKADA_DELIVERY_RECOVERY_SECONDS - 5)},
     },
     # Every 15 minutes: digests are due at 07:00 in each agency's time zone (WIB, WITA, WIT are
     # an hour apart); the job sends those due and not yet sent today, so it also catches up after
@@ -84,14 +92,26 @@ CELERY_BEAT_SCHEDULE: dict = {
 PILKADA_DEFAULT_REMINDER_MINUTES = [
     int(m) for m in env_list("PILKADA_DEFAULT_REMINDER_MINUTES", ["1440", "60"])
 ]
-# SMTP attempts per message before it is marked failed; the wait doubles from the base each time
-# (60 s, 120 s, 240 s, 480 s).
-PILKADA_DELIVERY_MAX_ATTEMPTS = env_int("PILKADA_DELIVERY_MAX_ATTEMPTS", 5)
+# A temporary failure is retried for as long as the message is useful (a reminder until its
+# meeting starts, an invitation until the meeting ends, a digest until its day ends; each kind
+# says, see coordination/notifications/registry.py). The wait doubles from the base (60 s,
+# 120 s, ...) up to the longest wait, so mail resumes within that much after an outage.
 PILKADA_DELIVERY_RETRY_BASE_SECONDS = env_int("PILKADA_DELIVERY_RETRY_BASE_SECONDS", 60)
+PILKADA_DELIVERY_RETRY_MAX_SECONDS = env_int("PILKADA_DELIVERY_RETRY_MAX_SECONDS", 900)
+# How long a message of a kind that does not say is retried, counted from when it was made.
+PILKADA_DELIVERY_USEFUL_SECONDS = env_int("PILKADA_DELIVERY_USEFUL_SECONDS", 86400)
+# The circuit breaker of a channel (coordination/notifications/breaker.py): this many sends in a
+# row that cannot reach the server pause the channel; after the cooldown one message probes.
+PILKADA_BREAKER_FAILURES = env_int("PILKADA_BREAKER_FAILURES", 3)
+PILKADA_BREAKER_COOLDOWN_SECONDS = env_int("PILKADA_BREAKER_COOLDOWN_SECONDS", 30)
 # A queued delivery whose task has not run for this long is enqueued again (its message was lost).
 PILKADA_DELIVERY_REQUEUE_SECONDS = env_int("PILKADA_DELIVERY_REQUEUE_SECONDS", 900)
 # A delivery still "sending" after this long belongs to a dead worker: must exceed the send task's
 # hard time limit (90 s) so a slow but living task is never doubled.
 PILKADA_DELIVERY_STALE_SECONDS = env_int("PILKADA_DELIVERY_STALE_SECONDS", 300)
+# /healthz/mail answers 503 (for a monitoring system to alarm on) when a message has waited this
+# long, or this many failed in the last hour, or a channel's breaker is open.
+PILKADA_MAIL_ALARM_AGE_SECONDS = env_int("PILKADA_MAIL_ALARM_AGE_SECONDS", 900)
+PILKADA_MAIL_ALARM_FAILURES = env_int("PILKADA_MAIL_ALARM_FAILURES", 10)
 # Local hour at which the daily liaison digest and the weekly (Monday) staff summary go out.
 PILKADA_DIGEST_HOUR = env_int("PILKADA_DIGEST_HOUR", 7)

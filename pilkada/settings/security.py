@@ -27,6 +27,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# No script reads the language either: every cookie the portal sets is HttpOnly and SameSite.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Messages ("Welcome, <name>") live in the session, not in a readable cookie of their own.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

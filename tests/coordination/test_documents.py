@@ -138,7 +138,7 @@ def test_evidence_file_follows_the_history_entry(
             actor=bawaslu_liaison,
             task=task,
             status=TaskStatus.IN_PROGRESS,
-            evidence_file=SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+            evidence_file=SimpleUploadedFile("foto.jpg", factories.jpeg_bytes()),
         )
         raise RuntimeError("rolled back")
     assert callbacks == []
@@ -148,7 +148,7 @@ def test_evidence_file_follows_the_history_entry(
             actor=bawaslu_liaison,
             task=task,
             status=TaskStatus.IN_PROGRESS,
-            evidence_file=SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+            evidence_file=SimpleUploadedFile("foto.jpg", factories.jpeg_bytes()),
         )
     assert _stored_files() == [entry.evidence_file.name]
     with django_capture_on_commit_callbacks(execute=True):
@@ -173,7 +173,7 @@ def test_evidence_download_of_missing_file_is_404_not_500(
             actor=bawaslu_liaison,
             task=task,
             status=TaskStatus.IN_PROGRESS,
-            evidence_file=SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+            evidence_file=SimpleUploadedFile("foto.jpg", factories.jpeg_bytes()),
         )
     default_storage.delete(entry.evidence_file.name)
     client.force_login(bawaslu_liaison)
@@ -249,3 +249,74 @@ def test_admin_delete_removes_the_file(
         response = client.post(url, {"post": "yes"})
     assert response.status_code == 302
     assert _stored_files() == []
+
+
+# --- pictures are re-encoded, documents kept within the allow-list -----------------------------
+
+
+def _photo_with_gps_and_a_payload() -> bytes:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "S", 2: (3.0, 47.0, 52.0), 3: "E", 4: (102.0, 15.0, 38.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 200, 10)).save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue() + b"<?php system($_GET['c']); ?>"
+
+
+def test_meeting_picture_is_stored_re_encoded(
+    meeting, regency_staff, django_capture_on_commit_callbacks
+):
+    original = _photo_with_gps_and_a_payload()
+    with django_capture_on_commit_callbacks(execute=True):
+        document = meeting_document_add(
+            actor=regency_staff,
+            meeting=meeting,
+            upload=SimpleUploadedFile("absen.webp.jpg", original),
+        )
+    stored = default_storage.open(document.file.name).read()
+    assert stored != original
+    assert b"<?php" not in stored
+    assert b"Exif" not in stored
+    assert (document.original_name, document.content_type, document.size) == (
+        "absen.webp.jpg",
+        "image/jpeg",
+        len(stored),
+    )
+
+
+def test_evidence_picture_that_does_not_decode_is_refused(bawaslu_liaison, regency, bawaslu):
+    from django.core.exceptions import ValidationError
+
+    task = factories.ReadinessTaskFactory(region=regency, agency=bawaslu)
+    with pytest.raises(ValidationError) as exc:
+        task_status_update(
+            actor=bawaslu_liaison,
+            task=task,
+            status=TaskStatus.IN_PROGRESS,
+            evidence_file=SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff\xe0 <html>polyglot</html>"),
+        )
+    assert exc.value.message_dict == {"evidence_file": ["Berkas ini bukan foto yang dapat dibaca."]}
+    assert TaskUpdate.objects.count() == 0
+
+
+def test_evidence_picture_is_stored_without_its_location(
+    bawaslu_liaison, regency, bawaslu, django_capture_on_commit_callbacks
+):
+    task = factories.ReadinessTaskFactory(region=regency, agency=bawaslu)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = task_status_update(
+            actor=bawaslu_liaison,
+            task=task,
+            status=TaskStatus.IN_PROGRESS,
+            evidence_file=SimpleUploadedFile("gudang.jpeg", _photo_with_gps_and_a_payload()),
+        )
+    stored = default_storage.open(entry.evidence_file.name).read()
+    assert (entry.evidence_name, stored[:3]) == ("gudang.jpg", b"\xff\xd8\xff")
+    assert b"Exif" not in stored and b"<?php" not in stored
+
+
+def test_documents_are_kept_as_they_came(document):
+    assert default_storage.open(document.file.name).read() == PDF

@@ -2,7 +2,7 @@
 extension slots, without coordination importing them."""
 
 import copy
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -17,7 +17,9 @@ from tests import factories
 
 pytestmark = pytest.mark.integration
 
-MONDAY_7_WIB = datetime(2024, 11, 18, 0, 0, tzinfo=UTC)
+# The next Monday, 07:00 WIB: ahead of the real clock, so its digest is still worth sending.
+MONDAY = datetime.now(UTC).date() + timedelta(days=7 - datetime.now(UTC).date().weekday())
+MONDAY_7_WIB = datetime.combine(MONDAY, time(0), tzinfo=UTC)
 
 
 @pytest.fixture
@@ -84,9 +86,7 @@ def test_a_section_alone_makes_a_daily_digest(bengkulu, slots, django_capture_on
     slots.contribute(
         slots.DIGEST_DAILY_SECTIONS,
         lambda *, person, today: (
-            slots.Section("ext/daily", {"title": "Banjir di TPS 3"})
-            if today == date(2024, 11, 18)
-            else None
+            slots.Section("ext/daily", {"title": "Banjir di TPS 3"}) if today == MONDAY else None
         ),
     )
     with django_capture_on_commit_callbacks(execute=True):

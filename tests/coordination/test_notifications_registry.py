@@ -2,6 +2,7 @@
 incident escalation, a webhook) plugs in through the registry."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -99,3 +100,70 @@ def test_rows_of_two_kinds_at_once_are_refused(db, channel):
 
 def test_kind_label_of_an_unregistered_kind_is_its_value(channel):
     assert (kind_label(KIND), kind_label("never.registered")) == ("Ping", "never.registered")
+
+
+# --- a channel with many far ends: one breaker each ------------------------------------------
+
+
+@dataclass
+class WebhookLikeChannel:
+    """Posts to a target named in the key ("<host>:<event>"); `down` hosts do not answer."""
+
+    name: str = "test-hooks"
+    sent: list = field(default_factory=list)
+    down: set = field(default_factory=set)
+
+    def breaker_key(self, delivery) -> str:
+        return f"{self.name}:{delivery.key.split(':', 1)[0]}"
+
+    def send(self, delivery, message, *, accepted) -> None:
+        host = delivery.key.split(":", 1)[0]
+        if host in self.down:
+            raise DeliveryError(f"connect to {host}: connection refused", unreachable=True)
+        self.sent.append(message)
+        accepted()
+
+
+HOOKS = register_channel(WebhookLikeChannel())
+HOOK_KIND = "test.hook"
+register(
+    Kind(
+        value=HOOK_KIND,
+        label="Hook",
+        builders={HOOKS.name: lambda delivery: f"hook {delivery.key}"},
+    )
+)
+
+
+def test_an_unreachable_far_end_pauses_only_its_own_rows(db, settings):
+    from coordination.notifications.breaker import Breaker
+
+    settings.PILKADA_BREAKER_FAILURES = 2
+    for host in ("a.test", "b.test"):
+        Breaker(f"{HOOKS.name}:{host}").reset()
+    HOOKS.sent.clear()
+    HOOKS.down = {"a.test"}
+    rows = [
+        Delivery(kind=HOOK_KIND, channel=HOOKS.name, key=key, next_attempt_at=timezone.now())
+        for key in ["a.test:1", "a.test:2", "a.test:3", "b.test:1", "b.test:2"]
+    ]
+    ids = outbox.rows_create(rows)
+    outcomes = [outbox.delivery_send(delivery_id=pk).outcome for pk in ids]
+    # Two failures open a.test's breaker; its third row waits; b.test is not affected.
+    assert outcomes == ["retry", "waiting", "waiting", "sent", "sent"]
+    assert HOOKS.sent == ["hook b.test:1", "hook b.test:2"]
+    assert Breaker(f"{HOOKS.name}:a.test").state().open
+    assert not Breaker(f"{HOOKS.name}:b.test").state().open
+
+
+def test_a_kind_without_useful_until_is_retried_for_the_default_bound(db, channel, settings):
+    channel.refuse = DeliveryError("503 try later")
+    [pk] = outbox.rows_create([_row("sub-1:evt-4", channel)])
+    settings.PILKADA_DELIVERY_USEFUL_SECONDS = 3600
+    assert outbox.delivery_send(delivery_id=pk).outcome == "retry"
+    # A day (here: made two hours ago, one allowed) after it was made, it is no longer worth it.
+    Delivery.objects.filter(pk=pk).update(created_at=timezone.now() - timedelta(hours=2))
+    assert outbox.delivery_send(delivery_id=pk).outcome == DeliveryStatus.FAILED
+    row = Delivery.objects.get(pk=pk)
+    assert row.last_error.startswith("not delivered while useful (past ")
+    assert row.last_error.endswith("last error: 503 try later")

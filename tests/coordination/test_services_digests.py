@@ -1,7 +1,9 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.formats import date_format
 
 from coordination.enums import AgencyKind, TaskStatus
 from coordination.models import Delivery, Region
@@ -11,9 +13,16 @@ from tests import factories
 
 pytestmark = pytest.mark.integration
 
-# Monday 18 Nov 2024, 00:00 UTC = 07:00 WIB, 08:00 WITA.
-MONDAY_7_WIB = datetime(2024, 11, 18, 0, 0, tzinfo=UTC)
-TODAY = date(2024, 11, 18)
+# The next Monday, 00:00 UTC = 07:00 WIB, 08:00 WITA. Ahead of the real clock: a digest is worth
+# sending until its day ends, and the mail goes out (eagerly) at the real time.
+TODAY = datetime.now(UTC).date() + timedelta(days=7 - datetime.now(UTC).date().weekday())
+MONDAY_7_WIB = datetime.combine(TODAY, time(0), tzinfo=UTC)
+
+
+def _day(day, language="id") -> str:
+    """'Senin, 18 November 2024' in the language."""
+    with translation.override(language):
+        return date_format(day, "l, j F Y")
 
 
 @pytest.fixture
@@ -62,7 +71,7 @@ def test_daily_digest_for_liaison_with_overdue_task_once_a_day(
     assert (row.meeting, row.kind, row.key, row.status) == (
         None,
         "digest_daily",
-        "2024-11-18",
+        TODAY.isoformat(),
         "sent",
     )
 
@@ -123,10 +132,11 @@ def test_weekly_summary_for_kpu_staff_on_monday_only(
     assert _run(tuesday, django_capture_on_commit_callbacks)["weekly"] == 0
     weekly = [m for m in mail.outbox if m.subject.startswith("Ringkasan mingguan")]
     assert [m.to for m in weekly] == [[staff.email]]
-    assert weekly[0].subject == "Ringkasan mingguan kesiapan, 18 November 2024"
+    assert weekly[0].subject == f"Ringkasan mingguan kesiapan, {date_format(TODAY, 'j F Y')}"
     assert "Lewat tenggat: 1" in weekly[0].body
     assert "Distribusi logistik" in weekly[0].body
-    assert Delivery.objects.get(kind="digest_weekly").key == "2024-W47"
+    year, week, _day = TODAY.isocalendar()
+    assert Delivery.objects.get(kind="digest_weekly").key == f"{year}-W{week:02d}"
 
 
 def test_weekly_summary_none_when_all_done(bengkulu, polres, django_capture_on_commit_callbacks):
@@ -152,8 +162,8 @@ def test_daily_digest_links_each_task_and_the_filtered_list_and_names_the_day(
     (message,) = mail.outbox
     text, html = _text_and_html(message)
     site = settings.SITE_URL
-    assert "perlu perhatian hari ini, Senin, 18 November 2024:" in text
-    assert "perlu perhatian hari ini, Senin, 18 November 2024:" in html
+    assert f"perlu perhatian hari ini, {_day(TODAY)}:" in text
+    assert f"perlu perhatian hari ini, {_day(TODAY)}:" in html
     for task in (late, risky):
         url = f"{site}/koordinasi/tugas/{task.pk}/"
         assert f"- {task.title} (" in text
@@ -172,7 +182,7 @@ def test_daily_digest_date_in_the_person_language(
     _task(polres, due_on=TODAY - timedelta(days=1))
     _run(MONDAY_7_WIB, django_capture_on_commit_callbacks)
     (message,) = mail.outbox
-    assert "Monday, 18 November 2024" in message.body
+    assert _day(TODAY, "en") in message.body
     assert "Senin" not in message.body
 
 
@@ -183,10 +193,10 @@ def test_daily_digest_date_is_the_day_in_the_agency_zone(db, django_capture_on_c
     factories.liaison(papua, email="wit@uji.test")
     _task(papua, due_on=TODAY - timedelta(days=1))
     at = MONDAY_7_WIB - timedelta(hours=2)
-    assert at.date() == date(2024, 11, 17)
+    assert at.date() == TODAY - timedelta(days=1)
     assert _run(at, django_capture_on_commit_callbacks)["daily"] == 1
     (message,) = mail.outbox
-    assert "perlu perhatian hari ini, Senin, 18 November 2024:" in message.body
+    assert f"perlu perhatian hari ini, {_day(TODAY)}:" in message.body
 
 
 def test_weekly_summary_says_how_many_more_overdue_and_links_the_list(
@@ -202,7 +212,7 @@ def test_weekly_summary_says_how_many_more_overdue_and_links_the_list(
     (message,) = [m for m in mail.outbox if m.to == [staff.email]]
     text, html = _text_and_html(message)
     assert "Lewat tenggat: 16" in text
-    assert "per Senin, 18 November 2024:" in text
+    assert f"per {_day(TODAY)}:" in text
     listed = [task for task in tasks if f"- {task.title} — " in text]
     assert listed == tasks[:15]  # the oldest first
     assert f'<a href="{settings.SITE_URL}/koordinasi/tugas/{tasks[0].pk}/">' in html

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus, MeetingStatus
 from coordination.models import Delivery, MeetingInvitee
 from coordination.notifications import meetings as meeting_notifications
-from coordination.notifications import outbox, reminders
+from coordination.notifications import outbox, recovery, reminders
 from coordination.selectors.meetings import meeting_recipients
 from coordination.selectors.notifications import reminder_recipients
 from tests import factories
@@ -279,20 +279,31 @@ def flaky_smtp(settings, monkeypatch):
     monkeypatch.setattr(
         "coordination.notifications.channels.get_connection", lambda: _FlakyBackend()
     )
-    settings.PILKADA_DELIVERY_MAX_ATTEMPTS = 3
     settings.PILKADA_DELIVERY_RETRY_BASE_SECONDS = 30
+    settings.PILKADA_DELIVERY_RETRY_MAX_SECONDS = 100
     return _FlakyBackend
 
 
-def test_delivery_send_temporary_error_retries_with_backoff_then_fails(meeting, flaky_smtp):
+def test_delivery_send_temporary_error_retries_with_backoff_while_useful(meeting, flaky_smtp):
     delivery = _queued(meeting)
-    first = outbox.delivery_send(delivery_id=delivery.pk)
-    second = outbox.delivery_send(delivery_id=delivery.pk)
-    third = outbox.delivery_send(delivery_id=delivery.pk)
-    assert (first.retry_in, second.retry_in, third.retry_in) == (30, 60, None)
+    waits = [outbox.delivery_send(delivery_id=delivery.pk).retry_in for _ in range(8)]
+    # Doubling up to the longest wait, and no count of attempts ends it: the meeting is ahead.
+    assert waits == [30, 60, 100, 100, 100, 100, 100, 100]
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == ("failed", 3)
+    assert (delivery.status, delivery.attempts) == ("queued", 8)
     assert delivery.last_error == "SMTPDataError: (451, b'try again later')"
+
+    # Once the meeting is over, the invitation is of no use: failed, with the last error.
+    meeting.starts_at = timezone.now() - timedelta(hours=3)
+    meeting.ends_at = timezone.now() - timedelta(hours=1)
+    meeting.save(update_fields=["starts_at", "ends_at"])
+    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "failed"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 9)
+    assert delivery.last_error == (
+        "not delivered while useful (meeting already over); "
+        "last error: SMTPDataError: (451, b'try again later')"
+    )
 
 
 def test_delivery_send_permanent_refusal_fails_at_once(meeting, flaky_smtp):
@@ -306,19 +317,26 @@ def test_delivery_send_permanent_refusal_fails_at_once(meeting, flaky_smtp):
     assert (delivery.status, delivery.attempts) == ("failed", 1)
 
 
-def test_send_task_retries_through_celery_then_marks_failed(
+def test_send_task_retries_through_celery_until_no_longer_useful(
     meeting, flaky_smtp, settings, monkeypatch
 ):
     from coordination.tasks import send_delivery
     from pilkada.celery import app
 
-    settings.PILKADA_DELIVERY_RETRY_BASE_SECONDS = 0
+    # The meeting ends in half a second: the retries (eagerly re-applied at once) stop there.
+    meeting.starts_at = timezone.now() - timedelta(hours=1)
+    meeting.ends_at = timezone.now() + timedelta(milliseconds=500)
+    meeting.save(update_fields=["starts_at", "ends_at"])
+    settings.PILKADA_DELIVERY_RETRY_BASE_SECONDS = 1
+    settings.PILKADA_DELIVERY_RETRY_MAX_SECONDS = 1
     # Eager retries re-apply the task; propagating would stop at the first Retry.
     monkeypatch.setattr(app.conf, "task_eager_propagates", False)
     delivery = _queued(meeting)
     send_delivery.apply(kwargs={"delivery_id": delivery.pk})
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == ("failed", 3)
+    assert delivery.status == "failed"
+    assert delivery.last_error.startswith("not delivered while useful (")
+    assert delivery.last_error.endswith("last error: SMTPDataError: (451, b'try again later')")
 
 
 def test_recover_requeues_stale_sending_and_lost_queued(meeting, settings):
@@ -327,31 +345,36 @@ def test_recover_requeues_stale_sending_and_lost_queued(meeting, settings):
     now = timezone.now()
     stale = _queued(meeting, status="sending", attempts=1, claimed_at=now - timedelta(minutes=6))
     busy = _queued(meeting, status="sending", attempts=1, claimed_at=now - timedelta(minutes=1))
-    spent = _queued(meeting, status="sending", attempts=5, claimed_at=now - timedelta(minutes=6))
+    many = _queued(meeting, status="sending", attempts=9, claimed_at=now - timedelta(minutes=6))
     lost = _queued(meeting)
     Delivery.objects.filter(pk=lost.pk).update(next_attempt_at=now - timedelta(minutes=16))
     waiting = _queued(meeting)
 
-    result = outbox.deliveries_recover(now=now)
+    result = recovery.deliveries_recover(now=now)
 
-    assert result == {"stale": 2, "failed": 1, "requeued": 2}
+    assert result == {"stale": 2, "requeued": 1, "resumed": 0, "probes": 0}
     statuses = dict(Delivery.objects.values_list("pk", "status"))
     assert statuses == {
         stale.pk: "queued",
         busy.pk: "sending",
-        spent.pk: "failed",
+        many.pk: "queued",  # whether it is still worth sending is decided when it is claimed
         lost.pk: "queued",
         waiting.pk: "queued",
     }
     # A second sweep right away finds nothing: the lost row waits a full period again.
-    assert outbox.deliveries_recover(now=now) == {"stale": 0, "failed": 0, "requeued": 0}
+    assert recovery.deliveries_recover(now=now) == {
+        "stale": 0,
+        "requeued": 0,
+        "resumed": 0,
+        "probes": 0,
+    }
 
 
 def test_recover_sends_requeued_rows_after_commit(meeting, django_capture_on_commit_callbacks):
     delivery = _queued(meeting, status="sending", attempts=1)
     Delivery.objects.filter(pk=delivery.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.deliveries_recover()
+        recovery.deliveries_recover()
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("sent", 2)
     assert len(mail.outbox) == 1

@@ -27,7 +27,7 @@ def test_pilkada_2024_timeline_seeded_once(db):
 
 def test_status_update_appends_history(bawaslu_liaison, regency, bawaslu):
     task = factories.ReadinessTaskFactory(region=regency, agency=bawaslu)
-    evidence = SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff\xe0 jpeg")
+    evidence = SimpleUploadedFile("foto.jpg", factories.jpeg_bytes())
     entry = task_status_update(
         actor=bawaslu_liaison,
         task=task,

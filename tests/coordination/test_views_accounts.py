@@ -179,10 +179,13 @@ def test_login_page_offers_no_sign_up(client, db):
     assert reverse("account_reset_password") in html
 
 
-def test_password_reset_mails_a_working_link(client, province_staff):
+def test_password_reset_mails_a_working_link(
+    client, province_staff, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
-    client.post(reverse("account_reset_password"), {"email": "kpu.prov@uji.test"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "kpu.prov@uji.test"})
     assert len(mail.outbox) == 1
     link = next(word for word in mail.outbox[0].body.split() if "/akun/password/reset/key/" in word)
     path = (

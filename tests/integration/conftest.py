@@ -46,6 +46,8 @@ class Inbox:
     # `held` counts the waiting ones. Lets a test kill senders at a known point (see below).
     hold_after: int | None = None
     held: int = 0
+    # Seconds between storing a message and answering "250" to its DATA (a slow relay).
+    reply_delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         with self.lock:
@@ -65,6 +67,8 @@ class Inbox:
                 self.refuse_once -= refused
                 return "451 4.3.0 Mailbox busy, try again later"
             self.messages.append((list(envelope.rcpt_tos), parsed))
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return "250 Message accepted for delivery"
 
     def snapshot(self) -> list[tuple[list[str], Message]]:
@@ -82,14 +86,32 @@ class Inbox:
         return self.snapshot()
 
 
+class SMTPServer(Inbox):
+    """The inbox with its server: `down()` closes the port (connections are refused, as when a
+    relay is down), `up()` listens on the same port again with the same inbox."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.host, self.port = "127.0.0.1", _free_port()
+        self.controller: Controller | None = None
+
+    def up(self) -> None:
+        if self.controller is None:
+            self.controller = Controller(self, hostname=self.host, port=self.port)
+            self.controller.start()
+
+    def down(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    inbox.host, inbox.port = controller.hostname, controller.port
-    yield inbox
-    controller.stop()
+    server = SMTPServer()
+    server.up()
+    yield server
+    server.down()
 
 
 @pytest.fixture
@@ -146,6 +168,11 @@ class WorkerProcess:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def kill_all(self) -> None:
+        """SIGKILL the worker and its pool at once, as a machine that loses power would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def stop(self) -> None:
         if self.process is None:
             return
@@ -180,8 +207,12 @@ def celery_worker_process(worker_database_url, redis_url, smtp_server, tmp_path,
 
     if app.conf.broker_url != redis_url:
         _unavailable(f"the Celery broker is {app.conf.broker_url}, not REDIS_URL")
-    # Start from an empty queue: messages left by an earlier run would only add noise.
-    redis.Redis.from_url(redis_url).delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    # Start from an empty queue and closed breakers: what an earlier run left would only add
+    # noise.
+    client = redis.Redis.from_url(redis_url)
+    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    for key in client.scan_iter(match="*breaker:*"):
+        client.delete(key)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pilkada.settings",
@@ -195,6 +226,9 @@ def celery_worker_process(worker_database_url, redis_url, smtp_server, tmp_path,
         # A killed worker's unacknowledged task comes back after 10 s instead of an hour.
         "CELERY_VISIBILITY_TIMEOUT": "10",
         "PILKADA_DELIVERY_RETRY_BASE_SECONDS": "1",
+        "PILKADA_DELIVERY_RETRY_MAX_SECONDS": "2",
+        # The mail server's breaker lets a probe through a second after it opened.
+        "PILKADA_BREAKER_COOLDOWN_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
@@ -207,3 +241,39 @@ def celery_worker_process(worker_database_url, redis_url, smtp_server, tmp_path,
     finally:
         worker.stop()
         app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server):
+    """Mail from this test process goes over SMTP to `smtp_server` (tasks run eagerly here)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
+    settings.EMAIL_TIMEOUT = 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return settings
+
+
+@pytest.fixture
+def broken_broker():
+    """The Celery broker refuses connections (a Redis that is down) until `repair()`, after
+    which tasks run eagerly in this process again."""
+    from pilkada.celery import app
+
+    previous = app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    class Broker:
+        def repair(self) -> None:
+            app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager = previous
+            reset_pools()
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = app.conf.broker_write_url = f"redis://127.0.0.1:{_free_port()}/0"
+    reset_pools()
+    broker = Broker()
+    yield broker
+    broker.repair()

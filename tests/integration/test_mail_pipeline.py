@@ -15,7 +15,7 @@ from icalendar import Calendar
 from coordination.enums import AgencyKind, DeliveryStatus, MeetingKind
 from coordination.models import Delivery, MeetingInvitee, Person
 from coordination.notifications import meetings as meeting_notifications
-from coordination.notifications import outbox, reminders
+from coordination.notifications import recovery, reminders
 from coordination.services.meetings import meeting_cancel, meeting_create
 from tests import factories
 
@@ -133,12 +133,13 @@ def test_worker_killed_mid_batch_each_recipient_gets_one_copy(
     people = _people(200, "massal")
     meeting = _meeting_with(people, bengkulu)
 
-    # The kill lands while both pool processes wait at RCPT for their next message, so every
-    # message the server accepted before has been recorded as sent. A kill in the millisecond
-    # between the server's "250 accepted" and that commit would resend one message after the
-    # stale timeout: the documented at-least-once window (coordination/notifications/outbox.py),
-    # which no SMTP sender can close. Waiting for the 40th message and killing at once used to
-    # aim right at that window.
+    # The kill lands while both pool processes wait at RCPT for their next message, outside the
+    # window for a duplicate: every message the server has was answered and recorded as sent.
+    # That window runs from the moment the server has a whole message (the end of DATA) until
+    # the "sent" commit, the server's own reply time included (milliseconds here, up to hundreds
+    # of milliseconds on a remote relay); a death inside it resends the message after the stale
+    # timeout, with the same Message-ID. test_a_death_inside_the_window_... below shows exactly
+    # that; this test shows that nothing else is ever doubled.
     smtp_server.hold_after = 40
     started = time.monotonic()
     meeting_notifications.meeting_created(meeting=meeting)
@@ -159,7 +160,7 @@ def test_worker_killed_mid_batch_each_recipient_gets_one_copy(
         # What the every-5-minutes beat job does, on a test-sized clock.
         if time.monotonic() - last_sweep[0] > 2:
             last_sweep[0] = time.monotonic()
-            outbox.deliveries_recover()
+            recovery.deliveries_recover()
 
     wait_until(
         _all_sent(meeting, 200), 120,
@@ -240,3 +241,33 @@ def test_cancelled_meeting_sends_no_reminders(bengkulu, smtp_server, celery_work
             "CANCELLED",
             1,
         )
+
+
+def test_a_death_inside_the_window_resends_once_with_the_same_message_id(
+    bengkulu, smtp_server, celery_worker_process, settings
+):
+    """The documented window, made wide: the server stores the message, then takes three
+    seconds to answer "250" (a slow remote relay), and the whole worker dies meanwhile (the
+    machine loses power). The row stays "sending"; after the stale timeout it is sent again.
+    The recipient has two copies under one Message-ID, which mail systems show as one."""
+    settings.PILKADA_DELIVERY_STALE_SECONDS = 5
+    (person,) = _people(1, "jendela")
+    meeting = _meeting_with([person], bengkulu)
+    smtp_server.reply_delay = 3.0
+    meeting_notifications.meeting_created(meeting=meeting)
+    wait_until(lambda: smtp_server.count() == 1, 60, celery_worker_process.tail)
+    celery_worker_process.kill_all()  # inside the window: the server has it, the row does not
+    smtp_server.reply_delay = 0.0
+    row = Delivery.objects.get(meeting=meeting)
+    assert row.status == DeliveryStatus.SENDING
+
+    celery_worker_process.start()
+    wait_until(
+        lambda: _statuses(meeting) == Counter({DeliveryStatus.SENT: 1}), 60,
+        lambda: f"not resent: {_statuses(meeting)}\n{celery_worker_process.tail()}",
+        poll=lambda: recovery.deliveries_recover(),
+    )  # fmt: skip
+    copies = [message for _r, message in smtp_server.snapshot()]
+    assert len(copies) == 2
+    row.refresh_from_db()
+    assert {message["Message-ID"] for message in copies} == {row.message_id}

@@ -121,10 +121,15 @@ def test_event_create_rejects_organiser_of_other_province(bengkulu):
 
 
 def test_event_create_by_regency_staff_inside_and_outside(regency_staff):
-    event = event_create(actor=regency_staff, **_kwargs("17.01.02.2002"))
+    own_kpu = Agency.objects.get(region_id="17.01")
+    event = event_create(actor=regency_staff, **_kwargs("17.01.02.2002", organiser=own_kpu))
     assert event.region_id == "17.01.02.2002"
     with pytest.raises(PermissionDenied):
-        event_create(actor=regency_staff, **_kwargs("17.02.01.2001"))
+        event_create(actor=regency_staff, **_kwargs("17.02.01.2001", organiser=own_kpu))
+    # The organiser too must be one the staff manage (what the event form offers).
+    with pytest.raises(ValidationError) as exc:
+        event_create(actor=regency_staff, **_kwargs("17.01.02.2002"))
+    assert exc.value.message_dict == {"organiser": ["Penyelenggara ini di luar kewenangan Anda."]}
 
 
 def test_event_update_raises_sequence_and_moves_region(regency_staff, event):
