@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "coordination",
     "outreach",
+    "kerawanan",
     "benchmarks",
     # The site shell comes last: its templates and commands may use every app above.
     "pilkada",
