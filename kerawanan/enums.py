@@ -109,7 +109,8 @@ LEVEL_SYMBOLS = {
     RiskLevel.VERY_HIGH: ("level-very-high", "█"),
 }
 
-# The readiness category a mitigation task of each risk category starts with (the form may change it).
+# The readiness category a mitigation task of each risk category starts with (the form may
+# change it).
 TASK_CATEGORY_FOR = {
     RiskCategory.LOGISTICS: "logistik",
     RiskCategory.SECURITY: "keamanan",

@@ -2,11 +2,12 @@
 
 Visibility is part of the data (README, "Kerawanan"):
 
-| visibility | who reads the risk |
-| --- | --- |
-| terbatas | KPU staff whose regions hold the risk's region; members of agencies whose region is the risk's region or above it; the owning agency and the agencies that must act |
-| rahasia | KPU staff whose regions hold the risk's region; members of the owning agency and of the agencies that must act; nobody else |
-| dapat diringkas publik | as terbatas; besides, its count per region and category may appear in the public summary (never its text) |
+- terbatas: KPU staff whose regions hold the risk's region; members of agencies whose region
+  is the risk's region or above it; members of the owning agency and of the acting agencies;
+- rahasia: KPU staff whose regions hold the risk's region; members of the owning agency and of
+  the agencies that must act; nobody else;
+- dapat diringkas publik: as terbatas; besides, its count per region and category may appear in
+  the public summary (never its text).
 
 Superusers read everything. `visible_q` is the rule as a filter (kerawanan.selectors builds every
 list, export, count, heat cell and dashboard cell on it) and `can_view_risk` the same rule for

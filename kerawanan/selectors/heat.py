@@ -26,6 +26,7 @@ CHILD_CODE_LENGTH = {None: 2, RegionLevel.PROVINCE: 5, RegionLevel.REGENCY: 8}
 
 @dataclass
 class HeatCell:
+    key: str = ""  # the column's filter value ("" for a total)
     count: int = 0
     top: int | None = None  # the highest RiskLevel in the cell
 
@@ -66,6 +67,10 @@ class HeatTable:
     grand_total: HeatCell
 
 
+def _cells(columns) -> list[HeatCell]:
+    return [HeatCell(key=value) for value, _label in columns]
+
+
 def _columns(axis: str) -> tuple[list[tuple[str, str]], str]:
     if axis == "dimensi":
         dimensions = IkpDimension.objects.filter(parent__isnull=True).order_by("order", "name")
@@ -84,10 +89,10 @@ def heat_table(*, risks: QuerySet[Risk], root: Region | None, axis: str) -> Heat
     rows: dict[str, HeatRow] = {}
     if root is not None:
         rows[root.code] = HeatRow(
-            code=root.code, name=root.name, cells=[HeatCell() for _c in columns], is_root=True
+            code=root.code, name=root.name, cells=_cells(columns), is_root=True
         )
     for code, name in children.values_list("code", "name"):
-        rows[code] = HeatRow(code=code, name=name, cells=[HeatCell() for _c in columns])
+        rows[code] = HeatRow(code=code, name=name, cells=_cells(columns))
     index = {value: i for i, (value, _label) in enumerate(columns)}
     grouped = (
         risks.exclude(status=RiskStatus.CLOSED)
@@ -104,7 +109,7 @@ def heat_table(*, risks: QuerySet[Risk], root: Region | None, axis: str) -> Heat
         row.cells[column].add(entry["n"], entry["top"])
         row.total.add(entry["n"], entry["top"])
     shown = [row for row in rows.values() if not row.is_root or row.total.count]
-    totals = [HeatCell() for _c in columns]
+    totals = _cells(columns)
     grand = HeatCell()
     for row in shown:
         for i, cell in enumerate(row.cells):

@@ -7,8 +7,8 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
 from coordination.enums import Role
-from coordination.permissions import subtree_q
 from coordination.models import Meeting, Membership, ReadinessTask
+from coordination.permissions import subtree_q
 from kerawanan.models import Risk
 from kerawanan.selectors.risks import review_overdue_q, risks_visible_to, unmitigated_q
 

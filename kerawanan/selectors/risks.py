@@ -143,9 +143,7 @@ def risk_mitigation_tasks(*, risk: Risk) -> QuerySet[ReadinessTask]:
 def risk_meetings(*, user, risk: Risk) -> QuerySet[Meeting]:
     """Meetings that put the risk on their agenda, among those `user` may see."""
     return (
-        meetings_visible_to(user=user)
-        .filter(risk_agenda__risk=risk)
-        .order_by("-starts_at", "pk")
+        meetings_visible_to(user=user).filter(risk_agenda__risk=risk).order_by("-starts_at", "pk")
     )
 
 

@@ -33,7 +33,9 @@ def agenda_add(*, actor: Person | None, meeting: Meeting, risks: list[Risk]) -> 
         if visible != set(ids):
             raise PermissionDenied(_("Kerawanan ini di luar kewenangan Anda."))
     existing = set(
-        AgendaItem.objects.filter(meeting=meeting, risk_id__in=ids).values_list("risk_id", flat=True)
+        AgendaItem.objects.filter(meeting=meeting, risk_id__in=ids).values_list(
+            "risk_id", flat=True
+        )
     )
     new = [risk for risk in risks if risk.pk not in existing]
     AgendaItem.objects.bulk_create(
@@ -55,9 +57,14 @@ def agenda_add(*, actor: Person | None, meeting: Meeting, risks: list[Risk]) -> 
 
 def agenda_add_high_risks(*, actor: Person | None, meeting: Meeting) -> int:
     """The open high and very high risks of the meeting's region that `actor` may see."""
+    # A system write (actor None: the demo, a command) reads the whole region.
+    base = (
+        Risk.objects.filter(core.subtree_q([meeting.region_id]))
+        if actor is None
+        else risks_visible_to(actor, region=meeting.region_id)
+    )
     risks = (
-        risks_visible_to(actor, region=meeting.region_id)
-        .filter(level__gte=RiskLevel.HIGH)
+        base.filter(level__gte=RiskLevel.HIGH)
         .exclude(status=RiskStatus.CLOSED)
         .order_by("-level", "review_on", "pk")[:MAX_AGENDA_RISKS]
     )

@@ -193,7 +193,9 @@ def risk_update(*, actor: Person | None, risk: Risk, note: str = "", **fields) -
     _set_level(locked)
     acting_list = list(acting) if acting is not None else list(locked.acting_agencies.all())
     changed = {
-        name for name in FIELDS if name != "acting_agencies" and _shown(locked, name) != before[name]
+        name
+        for name in FIELDS
+        if name != "acting_agencies" and _shown(locked, name) != before[name]
     }
     _check(locked, acting_list, actor, changed)
     locked.save()
