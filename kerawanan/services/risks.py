@@ -180,7 +180,7 @@ def risk_update(*, actor: Person | None, risk: Risk, note: str = "", **fields) -
     if unknown:
         raise TypeError(f"risk_update() got unexpected fields {sorted(unknown)}")
     locked = (
-        Risk.objects.select_for_update()
+        Risk.objects.select_for_update(of=("self",))
         .select_related("region", "owner", "dimension", "subdimension")
         .get(pk=risk.pk)
     )
