@@ -147,8 +147,9 @@ def risk_meetings(*, user, risk: Risk) -> QuerySet[Meeting]:
     )
 
 
-def agenda_meeting_choices(*, user, risk: Risk, limit: int = 50) -> QuerySet[Meeting]:
-    """Upcoming meetings `user` manages, held for the risk's region or one above it."""
+def agenda_meeting_choices(*, user, risk: Risk) -> QuerySet[Meeting]:
+    """Upcoming meetings `user` manages, held for the risk's region or one above it (a handful:
+    only the regions on the risk's own path count)."""
     parts = risk.region_id.split(".")
     ancestors = [".".join(parts[: i + 1]) for i in range(len(parts))]
     access = core.access_for(user)
@@ -157,4 +158,4 @@ def agenda_meeting_choices(*, user, risk: Risk, limit: int = 50) -> QuerySet[Mee
     )
     if not access.is_superuser:
         qs = qs.filter(core.subtree_q(access.staff_region_codes))
-    return qs.exclude(risk_agenda__risk=risk).order_by("starts_at", "pk")[:limit]
+    return qs.exclude(risk_agenda__risk=risk).order_by("starts_at", "pk")

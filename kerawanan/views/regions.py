@@ -13,5 +13,8 @@ from pilkada.common.decorators import predicate_required
 @require_GET
 def region_children(request, code: str):
     """The regions directly below `code` (names are public data; an unknown code has none)."""
-    children = Region.objects.filter(parent_id=region_param(code) or None).order_by("name")
-    return JsonResponse({"children": list(children.values("code", "name")[:1000])})
+    code = region_param(code)
+    if not code:
+        return JsonResponse({"children": []})
+    children = Region.objects.filter(parent_id=code).order_by("name").values("code", "name")
+    return JsonResponse({"children": list(children[:1000])})
