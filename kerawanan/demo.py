@@ -69,7 +69,7 @@ PATTERNS = [
         AgencyKind.POLRI, [AgencyKind.TNI], 20,
     ),
 ]  # fmt: skip
-# The rahasia police entry only in every other regency; the rest everywhere.
+# The rahasia police entry in every other regency (Rejang Lebong among them); the rest everywhere.
 SECRET_EVERY = 2
 
 
@@ -98,7 +98,7 @@ def seed(*, stdout=None) -> None:
         for number, pattern in enumerate(PATTERNS):
             title, category, (dim, sub), likelihood, impact, source, visibility = pattern[:7]
             where, owner_kind, acting_kinds, review_days = pattern[7:]
-            if visibility == Visibility.SECRET and index % SECRET_EVERY:
+            if visibility == Visibility.SECRET and index % SECRET_EVERY != 1:
                 continue
             owner = agencies.get((regency.code, owner_kind))
             if owner is None or not districts or not villages:
