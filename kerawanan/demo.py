@@ -19,6 +19,7 @@ from kerawanan.models import IkpDimension, Risk
 from kerawanan.services.agenda import agenda_add_high_risks
 from kerawanan.services.mitigations import mitigation_link
 from kerawanan.services.risks import risk_create
+from kerawanan.services.taxonomy import dimensions_seed
 
 PROVINCE = "17"
 
@@ -74,6 +75,7 @@ SECRET_EVERY = 2
 
 
 def seed(*, stdout=None) -> None:
+    dimensions_seed()
     if Risk.objects.filter(subtree_q([PROVINCE])).exists():
         return
     election = active_election()

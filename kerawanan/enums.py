@@ -125,3 +125,31 @@ DEFAULT_TASK_CATEGORY = "pengawasan"
 # The most TPS numbers one risk may name, and the highest TPS number of a desa.
 MAX_TPS_PER_RISK = 50
 MAX_TPS_NUMBER = 999
+
+
+# Bawaslu's Indeks Kerawanan Pemilu: its four dimensions and their sub-dimensions, the taxonomy
+# a new deployment starts with (province KPU staff edit it afterwards). Proper names, kept in
+# Indonesian in every language.
+IKP_TAXONOMY = (
+    (
+        "Konteks sosial politik",
+        (
+            "Keamanan",
+            "Otoritas penyelenggara pemilu",
+            "Otoritas penyelenggara negara",
+            "Relasi kuasa di tingkat lokal",
+        ),
+    ),
+    (
+        "Penyelenggaraan pemilu",
+        (
+            "Hak memilih",
+            "Pelaksanaan kampanye",
+            "Pelaksanaan pemungutan suara",
+            "Ajudikasi keberatan pemilu",
+            "Pengawasan pemilu",
+        ),
+    ),
+    ("Kontestasi", ("Hak dipilih", "Kampanye calon")),
+    ("Partisipasi", ("Partisipasi pemilih", "Partisipasi calon", "Partisipasi publik")),
+)

@@ -225,7 +225,9 @@ def _risks_of_every_visibility(region, owner, meeting) -> dict:
     """A risk of each visibility in a village of 17.02, on the 17.02 meeting's agenda."""
     from kerawanan.services.agenda import agenda_add
     from kerawanan.services.risks import risk_create
+    from kerawanan.services.taxonomy import dimensions_seed
 
+    dimensions_seed()
     dimension = IkpDimension.objects.filter(parent__isnull=True).first()
     risks = {
         visibility: risk_create(

@@ -1,36 +1,16 @@
 """The four dimensions of Bawaslu's Indeks Kerawanan Pemilu and their sub-dimensions, as the
-starting taxonomy; province KPU staff edit it afterwards (names kept if already there)."""
+starting taxonomy (kerawanan.enums.IKP_TAXONOMY); province KPU staff edit it afterwards. The
+same seed runs again wherever it may have been emptied (the demo, the tests): names that are
+already there are kept."""
 
 from django.db import migrations
 
-DIMENSIONS = [
-    (
-        "Konteks sosial politik",
-        [
-            "Keamanan",
-            "Otoritas penyelenggara pemilu",
-            "Otoritas penyelenggara negara",
-            "Relasi kuasa di tingkat lokal",
-        ],
-    ),
-    (
-        "Penyelenggaraan pemilu",
-        [
-            "Hak memilih",
-            "Pelaksanaan kampanye",
-            "Pelaksanaan pemungutan suara",
-            "Ajudikasi keberatan pemilu",
-            "Pengawasan pemilu",
-        ],
-    ),
-    ("Kontestasi", ["Hak dipilih", "Kampanye calon"]),
-    ("Partisipasi", ["Partisipasi pemilih", "Partisipasi calon", "Partisipasi publik"]),
-]
+from kerawanan.enums import IKP_TAXONOMY
 
 
 def seed(apps, schema_editor):
     dimension_model = apps.get_model("kerawanan", "IkpDimension")
-    for order, (name, children) in enumerate(DIMENSIONS, start=1):
+    for order, (name, children) in enumerate(IKP_TAXONOMY, start=1):
         parent, _created = dimension_model.objects.get_or_create(
             name=name, parent=None, defaults={"order": order}
         )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from coordination.models import Person
 from kerawanan import permissions
+from kerawanan.enums import IKP_TAXONOMY
 from kerawanan.models import IkpDimension
 from pilkada.common.validation import full_clean_or_raise
 
@@ -40,3 +41,17 @@ def dimension_update(
     _check(dimension, actor)
     dimension.save(update_fields=["name", "order", "is_active"])
     return dimension
+
+
+@transaction.atomic
+def dimensions_seed() -> None:
+    """The IKP's dimensions and sub-dimensions where they are missing (a system write: migration
+    0002 does the same for a new deployment; the demo and the tests ask again)."""
+    for order, (name, children) in enumerate(IKP_TAXONOMY, start=1):
+        parent, _created = IkpDimension.objects.get_or_create(
+            name=name, parent=None, defaults={"order": order}
+        )
+        for child_order, child in enumerate(children, start=1):
+            IkpDimension.objects.get_or_create(
+                name=child, parent=parent, defaults={"order": child_order}
+            )

@@ -8,9 +8,17 @@ from coordination.models import Agency, Region
 from kerawanan.enums import RiskCategory, RiskSource, Visibility
 from kerawanan.models import IkpDimension
 from kerawanan.services.risks import risk_create
+from kerawanan.services.taxonomy import dimensions_seed
 from tests import factories
 
 VILLAGE = "17.01.01.2001"
+
+
+@pytest.fixture(autouse=True)
+def _ikp_taxonomy(db):
+    # The migration's rows are gone after any transactional test (its flush empties every
+    # table), so each test here asks for the taxonomy again.
+    dimensions_seed()
 
 
 @pytest.fixture
