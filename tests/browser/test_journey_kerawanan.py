@@ -143,3 +143,39 @@ def test_tps_rawan_becomes_a_mitigation_task_for_the_polres(browse, register_wor
     listing = phone.goto("/kerawanan/?visibilitas=rahasia")
     assert listing.status == 200
     expect(phone.get_by_role("main")).not_to_contain_text(world["secret_title"])
+
+
+REGISTER_PAGES = [
+    "/kerawanan/",
+    "/kerawanan/?tingkat=4&terbuka=1",
+    "/kerawanan/panas/",
+    "/kerawanan/panas/17/",
+    "/kerawanan/panas/17/?sumbu=dimensi",
+    "/kerawanan/panas/17.02/",
+    "/kerawanan/impor/",
+    "/kerawanan/dimensi/",
+    "/kerawanan/baru/",
+]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_register_pages_have_no_serious_axe_violation(browse, register_world, language):
+    public = browse("phone")
+    public.goto("/")
+    if language == "en":
+        switch_to_english(public)
+    for path in ("/kerawanan/ringkasan/", "/kerawanan/ringkasan/17/"):
+        assert public.goto(path).status == 200
+        expect(public.get_by_role("main")).not_to_contain_text(register_world["secret_title"])
+        audit(public)
+    page = browse("desktop")
+    page.goto("/")
+    if language == "en":
+        switch_to_english(page)
+    login(page, "kpu@demo.test")
+    secret = register_world["secret_pk"]
+    for path in [*REGISTER_PAGES, f"/kerawanan/{secret}/", f"/kerawanan/{secret}/ubah/",
+                 f"/kerawanan/{secret}/mitigasi/"]:  # fmt: skip
+        assert page.goto(path).status == 200, path
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        audit(page)
