@@ -5,6 +5,7 @@ from datetime import date
 from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +78,9 @@ def change_rows(change) -> list[tuple[str, str, str]]:
                 label = Risk._meta.get_field(name).verbose_name
             except Exception:  # noqa: BLE001 - a field removed since: show its stored name
                 label = name
-        rows.append((str(label), _value(name, entry.get("from")), _value(name, entry.get("to"))))
+        rows.append(
+            (capfirst(str(label)), _value(name, entry.get("from")), _value(name, entry.get("to")))
+        )
     return rows
 
 
