@@ -66,9 +66,12 @@ def risks_ensure(*, scale: float, seed: int, log: Callable[[str], None]) -> None
     started = time.perf_counter()
     with transaction.atomic():
         counts = make_risks(target=target, seed=seed)
+    # Statistics and the visibility map (index-only scans), as the national generator leaves its
+    # tables; VACUUM cannot run inside a transaction (a test's), ANALYZE alone then.
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
     with connection.cursor() as cursor:
         for model in (Risk, RiskChange, Mitigation, Risk.acting_agencies.through):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
     log(
         "kerawanan register: "
         + ", ".join(f"{name} {count:,}" for name, count in counts.items())
