@@ -8,7 +8,6 @@ from django.db.models.functions import Substr
 
 from coordination.enums import Role
 from coordination.models import Meeting, Membership, ReadinessTask
-from coordination.permissions import subtree_q
 from kerawanan.models import Risk
 from kerawanan.selectors.risks import review_overdue_q, risks_visible_to, unmitigated_q
 
@@ -17,14 +16,14 @@ DIGEST_LIMIT = 15
 
 def unmitigated_counts(*, user, region_codes: list[str]) -> dict[str, int]:
     """Per region code (all of one level): the high and very high risks `user` may see there
-    that have no mitigation task still open. One query."""
+    that have no mitigation task still open. One query (two for a person whose KPU regions do
+    not hold the rows: the ids of the risks their agencies act on come first)."""
     if not region_codes:
         return {}
     length = max(len(code) for code in region_codes)
-    qs = risks_visible_to(user).filter(unmitigated_q())
-
     rows = (
-        qs.filter(subtree_q(region_codes))
+        risks_visible_to(user, region=region_codes)
+        .filter(unmitigated_q())
         .annotate(child=Substr("region_id", 1, length))
         .values("child")
         .annotate(n=Count("pk"))

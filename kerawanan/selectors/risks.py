@@ -16,12 +16,14 @@ from kerawanan.enums import RiskLevel, RiskStatus
 from kerawanan.models import Mitigation, Risk, RiskChange
 
 
-def risks_visible_to(user, *, region: str = "") -> QuerySet[Risk]:
-    """The risks `user` may read (in the subtree of `region`, when given)."""
+def risks_visible_to(user, *, region: str | list[str] = "") -> QuerySet[Risk]:
+    """The risks `user` may read (in the subtree of `region`, or of each of several regions)."""
+    regions = [region] if isinstance(region, str) else list(region)
+    regions = [code for code in regions if code]
     qs = Risk.objects.all()
-    if region:
-        qs = qs.filter(core.subtree_q([region]))
-    rule = permissions.visible_q(user, within=region)
+    if regions:
+        qs = qs.filter(core.subtree_q(regions))
+    rule = permissions.visible_q(user, within=regions)
     return qs if rule is None else qs.filter(rule)
 
 

@@ -5,8 +5,8 @@ from datetime import date
 from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kerawanan.enums import (
