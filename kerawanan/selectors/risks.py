@@ -19,7 +19,8 @@ from kerawanan.models import Mitigation, Risk, RiskChange
 def risks_visible_to(user, *, region: str | list[str] = "") -> QuerySet[Risk]:
     """The risks `user` may read (in the subtree of `region`, or of each of several regions)."""
     regions = [region] if isinstance(region, str) else list(region)
-    regions = [code for code in regions if code]
+    # The outermost codes only: a province already holds its regencies (a shorter filter).
+    regions = [c for c in regions if c and not any(c.startswith(o + ".") for o in regions if o)]
     qs = Risk.objects.all()
     if regions:
         qs = qs.filter(core.subtree_q(regions))

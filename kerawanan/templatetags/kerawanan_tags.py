@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -85,10 +86,23 @@ def change_rows(change) -> list[tuple[str, str, str]]:
 
 
 @register.simple_tag
-def cell_query(filter_name: str, value, region: str) -> str:
-    """The list's query string for one heat cell (open risks of a region and a column)."""
-
-    query = {"wilayah": region, "terbuka": 1}
-    if value:
-        query[filter_name] = value
-    return urlencode(query)
+def heat_cell(cell, row=None, filter_name: str = "") -> str:
+    """One heat-table cell: the count and the highest level (symbol hidden from screen readers,
+    the word read), linked to the list of the row region's open risks of that column (totals
+    and the root's own row are not links: the list filters by subtree). Built here
+    rather than with an include: a national table has hundreds of cells."""
+    body = format_html('<span class="cell-count">{}</span>', cell.count)
+    if cell.top:
+        body += format_html(
+            '<span class="cell-top"><span aria-hidden="true">{}</span> {}</span>',
+            cell.symbol,
+            cell.level_label,
+        )
+    if row is not None and not row.is_root and cell.count:
+        query = {"wilayah": row.code, "terbuka": 1}
+        if cell.key:
+            query[filter_name] = cell.key
+        body = format_html(
+            '<a href="{}?{}">{}</a>', reverse("kerawanan:risk_list"), urlencode(query), body
+        )
+    return format_html('<td class="{}">{}</td>', cell.css, body)
