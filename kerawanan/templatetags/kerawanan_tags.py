@@ -1,13 +1,16 @@
 """Levels as colour, symbol and word together; history entries in the reader's language."""
 
 from datetime import date
+from functools import lru_cache
 
 from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kerawanan.enums import (
@@ -85,24 +88,52 @@ def change_rows(change) -> list[tuple[str, str, str]]:
     return rows
 
 
+class _CellMarkup:
+    """Builds heat-table cells as plain strings: a national table has hundreds of cells, and
+    format_html, reverse() and a lazy translation per cell would cost more than the query."""
+
+    def __init__(self, filter_name: str):
+        self.filter_name = filter_name
+        self.list_url = reverse("kerawanan:risk_list")
+        self.levels = {
+            level: (css, symbol, escape(str(RiskLevel(level).label)))
+            for level, (css, symbol) in LEVEL_SYMBOLS.items()
+        }
+
+    def cell(self, cell, region: str = "") -> str:
+        if not cell.top:
+            return f'<td class="level-none"><span class="cell-count">{cell.count}</span></td>'
+        css, symbol, word = self.levels[cell.top]
+        body = (
+            f'<span class="cell-count">{cell.count}</span><span class="cell-top">'
+            f'<span aria-hidden="true">{symbol}</span> {word}</span>'
+        )
+        if region:
+            query = {"wilayah": region, "terbuka": 1}
+            if cell.key:
+                query[self.filter_name] = cell.key
+            body = f'<a href="{self.list_url}?{escape(urlencode(query))}">{body}</a>'
+        return f'<td class="{css}">{body}</td>'
+
+
+@lru_cache(maxsize=32)
+def _markup(filter_name: str, language: str) -> _CellMarkup:
+    return _CellMarkup(filter_name)  # the words in the active language, kept per language
+
+
 @register.simple_tag
-def heat_cell(cell, row=None, filter_name: str = "") -> str:
-    """One heat-table cell: the count and the highest level (symbol hidden from screen readers,
-    the word read), linked to the list of the row region's open risks of that column (totals
-    and the root's own row are not links: the list filters by subtree). Built here
-    rather than with an include: a national table has hundreds of cells."""
-    body = format_html('<span class="cell-count">{}</span>', cell.count)
-    if cell.top:
-        body += format_html(
-            '<span class="cell-top"><span aria-hidden="true">{}</span> {}</span>',
-            cell.symbol,
-            cell.level_label,
-        )
-    if row is not None and not row.is_root and cell.count:
-        query = {"wilayah": row.code, "terbuka": 1}
-        if cell.key:
-            query[filter_name] = cell.key
-        body = format_html(
-            '<a href="{}?{}">{}</a>', reverse("kerawanan:risk_list"), urlencode(query), body
-        )
-    return format_html('<td class="{}">{}</td>', cell.css, body)
+def heat_cells(row, filter_name: str) -> str:
+    """A row's cells and its total; each (but those of the root's own row, since the list
+    filters by subtree) linked to the list of the row region's open risks of that column."""
+    markup = _markup(filter_name, get_language())
+    region = "" if row.is_root else row.code
+    cells = [markup.cell(cell, region) for cell in row.cells]
+    cells.append(markup.cell(row.total, region))
+    return mark_safe("".join(cells))  # noqa: S308 - every dynamic part escaped above
+
+
+@register.simple_tag
+def heat_totals(table) -> str:
+    markup = _markup("", get_language())
+    cells = [markup.cell(cell) for cell in [*table.totals, table.grand_total]]
+    return mark_safe("".join(cells))  # noqa: S308 - every dynamic part escaped above
