@@ -44,11 +44,11 @@ def _liaison_of_regency_bawaslu(regency: str) -> Person:
 
 
 def _busiest_risk_page() -> str:
-    """The risk with the most mitigations (then the lowest id) of the busiest regency."""
+    """The risk with the most mitigations (then the lowest id) of the busiest province."""
     from kerawanan.models import Risk
 
     risk = (
-        Risk.objects.filter(region__pk__startswith=_busiest(5))
+        Risk.objects.filter(region__pk__startswith=_busiest(2) + ".")
         .annotate(n=Count("mitigations"))
         .order_by("-n", "pk")
         .first()
