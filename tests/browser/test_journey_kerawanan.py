@@ -179,3 +179,33 @@ def test_register_pages_have_no_serious_axe_violation(browse, register_world, la
         assert page.goto(path).status == 200, path
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         audit(page)
+
+
+def test_a_tps_rawan_is_recorded_without_javascript(browse, register_world):
+    """The region picker's steps come from the server; what was typed stays."""
+    world = register_world
+    page = browse("phone", javascript=False)
+    login(page, "bawaslu@demo.test")
+    page.goto("/kerawanan/baru/")
+    form = page.get_by_role("main").locator("form")
+    form.get_by_label(either("Judul", "Title")).fill("TPS rawan tanpa skrip")
+    step = form.get_by_role(
+        "button", name=either("Tampilkan pilihan wilayah", "Show region choices")
+    )
+    form.get_by_label(either("Kabupaten/kota", "Regency/city")).select_option("17.02")
+    step.click()
+    form.get_by_label(either("Kecamatan", "District")).select_option(world["district"])
+    step.click()
+    expect(form.get_by_label(either("Judul", "Title"))).to_have_value("TPS rawan tanpa skrip")
+    form.get_by_label(either("Desa/kelurahan", "Village")).select_option(world["village"])
+    form.get_by_label(either("Nomor TPS", "TPS numbers")).fill("7")
+    form.get_by_label(either("Kategori", "Category")).select_option("bencana")
+    form.get_by_label(either("Dimensi IKP", "IKP dimension")).select_option(world["ikp"])
+    form.get_by_role("group", name=either("Kemungkinan", "Likelihood")).locator(
+        'input[value="2"]'
+    ).check()
+    form.get_by_role("group", name=either("Dampak", "Impact")).locator('input[value="3"]').check()
+    form.get_by_role("button", name=either("Simpan", "Save")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("TPS rawan tanpa skrip")
+    expect(page.get_by_role("main")).to_contain_text("17.02")
+    audit(page)
