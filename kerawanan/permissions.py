@@ -18,7 +18,6 @@ answers.
 from django.db.models import Q
 
 from coordination import permissions as core
-from coordination.enums import RegionLevel
 from kerawanan.enums import Visibility
 from kerawanan.models import Risk
 
@@ -112,8 +111,3 @@ def can_manage_taxonomy(user) -> bool:
     """The IKP dimensions apply to every region: province KPU staff and superusers."""
     access = core.access_for(user)
     return access.is_superuser or any("." not in code for code in access.staff_region_codes)
-
-
-def can_view_heat(user, region) -> bool:
-    """Heat tables of a province or a regency: any staff user (cells count what they may see)."""
-    return can_use_register(user) and region.level in (RegionLevel.PROVINCE, RegionLevel.REGENCY)

@@ -59,6 +59,8 @@ def parse_tps(text: str) -> list[int]:
 
 
 def _check(risk: Risk, acting: list[Agency], actor: Person | None, changed: set[str]) -> None:
+    """The register's own rules on top of the model's; `acting` are the agencies being named
+    now, `changed` the fields being set (some checks only apply to what changes)."""
     errors: dict[str, list[str]] = {}
     region = risk.region if risk.region_id else None
     if region is not None and region.level < RegionLevel.REGENCY:
@@ -191,13 +193,16 @@ def risk_update(*, actor: Person | None, risk: Risk, note: str = "", **fields) -
             value = sorted(set(value or []))
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     _set_level(locked)
-    acting_list = list(acting) if acting is not None else list(locked.acting_agencies.all())
+    previous = {agency.pk for agency in locked.acting_agencies.all()}
+    acting_list = list(acting) if acting is not None else []
+    # Only agencies newly named are checked: one deactivated since stays on the risk's record.
+    added = [agency for agency in acting_list if agency.pk not in previous]
     changed = {
         name
         for name in FIELDS
         if name != "acting_agencies" and _shown(locked, name) != before[name]
     }
-    _check(locked, acting_list, actor, changed)
+    _check(locked, added, actor, changed)
     locked.save()
     if acting is not None:
         locked.acting_agencies.set(acting_list)

@@ -181,3 +181,13 @@ def test_history_entries_are_immutable(make_risk):
     entry.note = "diubah"
     with pytest.raises(ValueError):
         entry.save()
+
+
+def test_an_agency_deactivated_since_stays_but_cannot_be_named_anew(make_risk, people, agencies):
+    risk = make_risk(acting_agencies=[agencies["polres"]])
+    agencies["polres"].is_active = False
+    agencies["polres"].save(update_fields=["is_active"])
+    risk_update(actor=people["regency_staff"], risk=risk, title="Masih bisa diubah")
+    with pytest.raises(ValidationError) as caught:
+        make_risk(acting_agencies=[agencies["polres"]])
+    assert "acting_agencies" in caught.value.message_dict
