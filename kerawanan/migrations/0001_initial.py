@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='risk',
-            index=models.Index(fields=['region'], include=('category', 'dimension', 'level', 'status', 'visibility', 'owner'), name='risk_subtree_idx', opclasses=['varchar_pattern_ops']),
+            index=models.Index(fields=['region'], include=('category', 'dimension', 'level', 'status', 'visibility', 'owner', 'id'), name='risk_subtree_idx', opclasses=['varchar_pattern_ops']),
         ),
         migrations.AddIndex(
             model_name='risk',

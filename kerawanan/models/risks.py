@@ -96,11 +96,12 @@ class Risk(models.Model):
             # The register's order (graver first, then the nearest review) for the whole country.
             models.Index(fields=["-level", "review_on", "id"], name="risk_order_idx"),
             # A region subtree is a prefix of the code: the lists, heat tables and dashboard
-            # column read a subtree's risks from this index alone (the counted columns included).
+            # column read a subtree's risks from this index alone (the counted columns included,
+            # and the id, which the dashboard column's mitigation check joins on).
             models.Index(
                 fields=["region"],
                 opclasses=["varchar_pattern_ops"],
-                include=["category", "dimension", "level", "status", "visibility", "owner"],
+                include=["category", "dimension", "level", "status", "visibility", "owner", "id"],
                 name="risk_subtree_idx",
             ),
             models.Index(fields=["owner", "status"], name="risk_owner_status_idx"),

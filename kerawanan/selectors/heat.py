@@ -98,7 +98,7 @@ def heat_table(*, risks: QuerySet[Risk], root: Region | None, axis: str) -> Heat
         risks.exclude(status=RiskStatus.CLOSED)
         .annotate(child=Substr("region_id", 1, length))
         .values("child", column_field)
-        .annotate(n=Count("pk"), top=Max("level"))
+        .annotate(n=Count("*"), top=Max("level"))  # COUNT(*): answered from the covering index
         .order_by()
     )
     for entry in grouped:

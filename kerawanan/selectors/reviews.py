@@ -26,7 +26,7 @@ def unmitigated_counts(*, user, region_codes: list[str]) -> dict[str, int]:
         .filter(unmitigated_q())
         .annotate(child=Substr("region_id", 1, length))
         .values("child")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # COUNT(*), not of the id: the covering index answers it
         .order_by()
     )
     counts = {row["child"]: row["n"] for row in rows}
