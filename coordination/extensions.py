@@ -10,6 +10,8 @@ Slots and what their providers are called with (each returns None when it has no
   provider, whatever the number of rows.
 - `MEETING_SECTIONS`: `provider(*, user, meeting)` -> `Section`, a block on the meeting page
   (rendered from `template` with `context`), scoped to what `user` may see.
+- `TASK_SECTIONS`: `provider(*, user, task)` -> `Section`, a block on the readiness task page
+  (a mitigation task links back to the risk it mitigates), scoped to what `user` may see.
 - `DIGEST_DAILY_RECIPIENTS`: `provider(*, zone, today)` -> ids of people (liaisons in agencies of
   that time zone) who have something from the app today, so they get a daily digest even without
   a readiness task to mention.
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 
 DASHBOARD_REGION_COLUMNS = "dashboard.region_columns"
 MEETING_SECTIONS = "meeting.sections"
+TASK_SECTIONS = "task.sections"
 DIGEST_DAILY_RECIPIENTS = "digest.daily_recipients"
 DIGEST_DAILY_SECTIONS = "digest.daily_sections"
 DIGEST_WEEKLY_SECTIONS = "digest.weekly_sections"
@@ -33,6 +36,7 @@ DIGEST_WEEKLY_SECTIONS = "digest.weekly_sections"
 SLOTS = (
     DASHBOARD_REGION_COLUMNS,
     MEETING_SECTIONS,
+    TASK_SECTIONS,
     DIGEST_DAILY_RECIPIENTS,
     DIGEST_DAILY_SECTIONS,
     DIGEST_WEEKLY_SECTIONS,

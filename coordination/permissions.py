@@ -27,6 +27,9 @@ class Access:
     agency_ids: frozenset[int]
     liaison_agency_ids: frozenset[int]
     staff_agency_ids: frozenset[int]
+    # The regions of every agency the person is an active member of (outermost only): what
+    # "agencies in that region or above" means for registers that follow the region hierarchy.
+    agency_region_codes: tuple[str, ...] = ()
 
     @property
     def is_kpu_staff(self) -> bool:
@@ -48,9 +51,10 @@ def access_for(user) -> Access:
     rows = Membership.objects.filter(
         person=user, is_active=True, agency__is_active=True
     ).values_list("agency_id", "role", "agency__kind", "agency__region_id")
-    staff_codes, agencies, liaison, staff = set(), set(), set(), set()
+    staff_codes, agencies, liaison, staff, agency_codes = set(), set(), set(), set(), set()
     for agency_id, role, kind, region_code in rows:
         agencies.add(agency_id)
+        agency_codes.add(region_code)
         if role == Role.KPU_STAFF and kind == AgencyKind.KPU:
             staff.add(agency_id)
             staff_codes.add(region_code)
@@ -62,6 +66,7 @@ def access_for(user) -> Access:
         agency_ids=frozenset(agencies),
         liaison_agency_ids=frozenset(liaison),
         staff_agency_ids=frozenset(staff),
+        agency_region_codes=_outermost(agency_codes),
     )
     setattr(user, _CACHE_ATTR, access)
     return access

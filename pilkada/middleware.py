@@ -89,3 +89,31 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class DropEmptySessionMiddleware:
+    """Forget a visitor's session once nothing is left in it.
+
+    Messages live in the session (a cookie would carry the person's name), so signing out leaves
+    a fresh session holding "you have signed out" and, once a page has shown it, an empty session
+    whose cookie Django would keep sending. A visitor with a session cookie never gets the shared
+    cached page (the proxy bypasses its cache for them), so the empty session is flushed and its
+    cookie deleted. Placed right after SessionMiddleware: its answer runs after the messages were
+    stored and before the session is saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if (
+            session is not None
+            and session.session_key
+            and not (user is not None and user.is_authenticated)
+            and not session.keys()
+        ):
+            session.flush()
+        return response

@@ -24,5 +24,6 @@ urlpatterns = [
     path("akun/", include("allauth.urls")),
     path("koordinasi/", include("coordination.urls")),
     path("sosialisasi/", include("outreach.urls")),
+    path("kerawanan/", include("kerawanan.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -67,3 +67,16 @@ def test_public_pages_for_visitors_keep_their_own_policy(client, db):
     assert "no-store" not in client.get(reverse("home")).get("Cache-Control", "")
     calendar = client.get(reverse("outreach:calendar"))
     assert calendar["Cache-Control"] == "public, max-age=0, s-maxage=5"
+
+
+def test_signing_out_leaves_no_session_once_the_message_was_shown(client, province_staff):
+    client.force_login(province_staff)
+    assert client.post(reverse("account_logout")).status_code == 302
+    # The "signed out" message waits in a fresh session for the next page...
+    assert "sessionid" in client.cookies and client.cookies["sessionid"].value
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    # ...which shows it, and the emptied session is dropped with its cookie, so the visitor gets
+    # the shared cached pages again.
+    assert page.cookies["sessionid"].value == ""
+    assert page.cookies["sessionid"]["max-age"] == 0

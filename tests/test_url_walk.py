@@ -19,12 +19,13 @@ from coordination.enums import AgencyKind, DeliveryKind, DeliveryStatus, TaskSta
 from coordination.models import Agency, Checklist, Delivery, ElectionStage, Region
 from coordination.services.meeting_records import meeting_document_add
 from coordination.services.readiness import task_status_update
+from kerawanan.models import IkpDimension
 from tests import factories
 
 pytestmark = pytest.mark.integration
 
 SECRET = "RAHASIA"
-APPS = ("coordination", "outreach")
+APPS = ("coordination", "outreach", "kerawanan")
 
 # How each URL's object relates to the visitors: "scoped" objects belong to regency 17.02 and must
 # never answer 200 to them; "open" pages (lists, forms, public pages) may answer, but never with
@@ -99,6 +100,8 @@ def world(bengkulu, django_capture_on_commit_callbacks):
             evidence_file=SimpleUploadedFile(f"{SECRET}.jpg", factories.jpeg_bytes()),
         )
     draft = factories.outreach_event("17.02.01.2001", status="draft", title=f"Draf {SECRET} 17.02")
+    risks = _risks_of_every_visibility(other, polres_other, meeting)
+    dimension = IkpDimension.objects.filter(parent__isnull=True).first()
     today = timezone.localdate()
     targets = {
         "coordination:staff_home": (OPEN, {}),
@@ -183,6 +186,23 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "outreach:coverage_regency": (SCOPED, {"code": "17.02"}),
         "outreach:coverage_regency_csv": (SCOPED, {"code": "17.02"}),
         "outreach:coverage_regency_xlsx": (SCOPED, {"code": "17.02"}),
+        "kerawanan:risk_list": (OPEN, {}),
+        "kerawanan:risk_create": (OPEN, {}),
+        "kerawanan:risk_detail": (SCOPED, {"pk": risks["rahasia"].pk}),
+        "kerawanan:risk_edit": (SCOPED, {"pk": risks["rahasia"].pk}),
+        "kerawanan:mitigation": (SCOPED, {"pk": risks["rahasia"].pk}),
+        "kerawanan:agenda_add": (SCOPED, {"pk": risks["rahasia"].pk}),
+        "kerawanan:agenda_high_risks": (SCOPED, {"meeting_pk": meeting.pk}),
+        "kerawanan:agenda_remove": (SCOPED, {"meeting_pk": meeting.pk, "pk": risks["rahasia"].pk}),
+        "kerawanan:import": (OPEN, {}),
+        "kerawanan:import_template": (OPEN, {"kind": "xlsx"}),
+        "kerawanan:heat": (OPEN, {}),
+        "kerawanan:heat_region": (OPEN, {"code": "17.02"}),
+        "kerawanan:public_summary": (OPEN, {}),
+        "kerawanan:public_summary_region": (OPEN, {"code": "17"}),
+        "kerawanan:dimension_list": (OPEN, {}),
+        "kerawanan:dimension_edit": (OPEN, {"pk": dimension.pk}),
+        "kerawanan:region_children": (OPEN, {"code": "17.02"}),
     }
     # Filters that point at the other regency's objects: an open page must ignore them or
     # answer 404, never list what they select.
@@ -193,9 +213,45 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "agency": str(polres_other.pk),
         "status": "draft",
         "when": "all",
+        "wilayah": "17.02",
+        "pemilik": str(polres_other.pk),
+        "visibilitas": "rahasia",
     }
     visitors = {"anonymous": None, "liaison_17.01": liaison_own, "staff_17.01": staff_own}
-    return {"targets": targets, "visitors": visitors, "leak_query": leak_query}
+    return {
+        "targets": targets,
+        "visitors": visitors,
+        "leak_query": leak_query,
+        "risks": risks,
+    }
+
+
+def _risks_of_every_visibility(region, owner, meeting) -> dict:
+    """A risk of each visibility in a village of 17.02, on the 17.02 meeting's agenda."""
+    from kerawanan.services.agenda import agenda_add
+    from kerawanan.services.risks import risk_create
+    from kerawanan.services.taxonomy import dimensions_seed
+
+    dimensions_seed()
+    dimension = IkpDimension.objects.filter(parent__isnull=True).first()
+    risks = {
+        visibility: risk_create(
+            actor=None,
+            title=f"Kerawanan {SECRET} {visibility}",
+            category="keamanan",
+            dimension=dimension,
+            likelihood=5,
+            impact=5,
+            source="polri_tni",
+            region=Region.objects.get(code="17.02.01.2001"),
+            tps_numbers=[3],
+            owner=owner,
+            visibility=visibility,
+        )
+        for visibility in ("terbatas", "rahasia", "ringkas_publik")
+    }
+    agenda_add(actor=None, meeting=meeting, risks=list(risks.values()))
+    return risks
 
 
 def _body(response) -> bytes:
@@ -237,6 +293,31 @@ def test_walk_nothing_out_of_scope_and_no_500(client, world, visitor):
     assert problems == [], "\n".join(problems)
 
 
+RISK_URLS = [
+    "kerawanan:risk_detail",
+    "kerawanan:risk_edit",
+    "kerawanan:mitigation",
+    "kerawanan:agenda_add",
+]
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "liaison_17.01", "staff_17.01"])
+@pytest.mark.parametrize("visibility", ["terbatas", "rahasia", "ringkas_publik"])
+def test_walk_risks_of_every_visibility_stay_out_of_scope(client, world, visitor, visibility):
+    """The walk above points at the rahasia risk; the other two are just as out of scope."""
+    person = world["visitors"][visitor]
+    if person is not None:
+        client.force_login(person)
+    risk = world["risks"][visibility]
+    for name in RISK_URLS:
+        url = reverse(name, kwargs={"pk": risk.pk})
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            assert status in ((302,) if person is None else (403, 404, 405)), (name, method, status)
+    listing = client.get(reverse("kerawanan:risk_list"), {"wilayah": "17.02"})
+    assert SECRET.encode() not in listing.content
+
+
 # --- garbage in, never a 500 ------------------------------------------------------------------
 
 GARBAGE_VALUES = [
@@ -260,6 +341,8 @@ GARBAGE_KEYS = [
     "status", "stage", "election", "overdue", "q", "when", "kind", "method", "segment",
     "segments", "from", "to", "start", "end", "date", "day", "year", "month", "view", "fmt",
     "format", "next", "sort", "order", "code", "checklist", "meeting", "lang",
+    "wilayah", "kategori", "dimensi", "tingkat", "pemilik", "visibilitas", "tinjauan",
+    "tanpa_mitigasi", "tps", "terbuka", "sumbu", "pilih_wilayah", "link", "task",
 ]  # fmt: skip
 
 

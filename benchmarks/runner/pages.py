@@ -211,6 +211,8 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
     def regency() -> str:
         return picks.busiest_regency
 
+    from benchmarks.runner.risks import risk_page_requests  # it builds on this module
+
     return [
         (
             "trivial",
@@ -294,7 +296,7 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
                 expect=(302,),
             ),
         ),
-    ]
+    ] + risk_page_requests(picks)
 
 
 def measure_pages(

@@ -14,6 +14,7 @@ LOGINS = [
     ("kpu.rejanglebong@demo.test", "KPU Kabupaten Rejang Lebong (staf KPU)"),
     ("bawaslu@demo.test", "Bawaslu Provinsi Bengkulu (penghubung)"),
     ("polda@demo.test", "Polda Bengkulu (penghubung)"),
+    ("polres.rejanglebong@demo.test", "Polres Rejang Lebong (penghubung)"),
     ("admin@demo.test", "superuser"),
 ]
 

@@ -29,6 +29,7 @@ ACCOUNTS = [
     ("kpu.rejanglebong@demo.test", "Dedi Kurniawan", "KPU Kabupaten Rejang Lebong", Role.KPU_STAFF),
     ("bawaslu@demo.test", "Siti Aminah", "Bawaslu Provinsi Bengkulu", Role.LIAISON),
     ("polda@demo.test", "AKBP Hendra Saputra", "Polda Bengkulu", Role.LIAISON),
+    ("polres.rejanglebong@demo.test", "Iptu Yoga Pratama", "Polres Rejang Lebong", Role.LIAISON),
 ]
 
 

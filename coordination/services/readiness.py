@@ -78,7 +78,11 @@ def task_create(
     progress: int = 0,
     meeting: Meeting | None = None,
     checklist_item: ChecklistItem | None = None,
+    created_by: Person | None = None,
 ) -> ReadinessTask:
+    """Create a readiness task. `actor` is checked (KPU staff of the task's region); a system
+    write (`actor=None`) may still name the person it acts for in `created_by`, as another app does
+    after its own predicate allowed that person (coordination.api)."""
     if actor is not None and not permissions.can_create_task(actor):
         raise PermissionDenied(_("Hanya staf KPU yang dapat membuat tugas."))
     task = ReadinessTask(
@@ -95,7 +99,7 @@ def task_create(
         progress=100 if status == TaskStatus.DONE else progress,
         meeting=meeting,
         checklist_item=checklist_item,
-        created_by=actor,
+        created_by=actor if actor is not None else created_by,
     )
     _check_task(task, actor)
     task.save()

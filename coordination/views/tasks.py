@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from coordination import permissions
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
+from coordination.extensions import TASK_SECTIONS, contributions
 from coordination.forms.tasks import StampForm, StatusUpdateForm, TaskForm, TaskImportForm
 from coordination.models import ElectionStage, TaskUpdate
 from coordination.selectors.people import agencies_visible_to
@@ -138,6 +139,8 @@ def task_detail(request, pk: int):
             "form": form,
             "can_manage": permissions.can_manage_task(request.user, task),
             "today": timezone.localdate(),
+            # Other apps' blocks (the risk a mitigation task mitigates): coordination.extensions.
+            "extension_sections": contributions(TASK_SECTIONS, user=request.user, task=task),
         },
         status=400 if form is not None and form.errors else 200,
     )

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "csp",
     "coordination",
     "outreach",
+    "kerawanan",
     "benchmarks",
     # The site shell comes last: its templates and commands may use every app above.
     "pilkada",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "pilkada.middleware.DropEmptySessionMiddleware",
     "pilkada.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -15,8 +15,7 @@ from django.utils import timezone
 from coordination.enums import AgencyKind, DeliveryKind, DeliveryStatus
 from coordination.models import Delivery, MeetingInvitee, Person
 from coordination.notifications import digests as notifications_digests
-from coordination.notifications import outbox as notifications
-from coordination.notifications import reminders
+from coordination.notifications import recovery, reminders
 from pilkada.beat import SingleBeatScheduler
 from tests import factories
 from tests.deploy.conftest import BeatProcess
@@ -67,7 +66,7 @@ def recovery_scenario(region):
         )
         for p in people
     )  # fmt: skip
-    return lambda: notifications.deliveries_recover(), people
+    return lambda: recovery.deliveries_recover(), people
 
 
 def digests_scenario(region):

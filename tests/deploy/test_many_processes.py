@@ -16,7 +16,7 @@ from django.utils import timezone
 from benchmarks.runner import stack
 from coordination.enums import AgencyKind, DeliveryStatus, TaskStatus
 from coordination.models import Delivery, MeetingReminder, Person, TaskUpdate
-from coordination.notifications import outbox as notifications
+from coordination.notifications import recovery
 from outreach.enums import EventStatus
 from tests import factories
 from tests.deploy.client import Client
@@ -208,7 +208,7 @@ def test_batches_spread_over_two_workers_arrive_once_with_a_worker_and_a_web_ins
         def sweep():  # the every-5-minutes recovery job, on a test-sized clock
             if time.monotonic() - last_sweep[0] > 2:
                 last_sweep[0] = time.monotonic()
-                notifications.deliveries_recover()
+                recovery.deliveries_recover()
 
         for batch in batches:
             wait_until(batch.done, 120, f"{batch.name} incomplete", sweep)

@@ -13,6 +13,7 @@ from benchmarks.data.national import (
     bench_data_generate,
     foreign_rows_exist,
 )
+from benchmarks.data.risks import risks_ensure
 from coordination.models import ReadinessTask
 
 SUMMARY_PATH = Path(settings.VAR_DIR) / "bench" / "data.json"
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Reusing the dataset of {SUMMARY_PATH} (scale {scale}, seed {seed})."
             )
+            risks_ensure(scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line))
             return
         self.stdout.write(
             f"Generating into {connection.settings_dict['NAME']!r}: scale {scale}, seed {seed}; "
@@ -102,6 +104,7 @@ class Command(BaseCommand):
                 indent=2,
             )
         )
+        risks_ensure(scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line))
 
     def _same_dataset(self, *, scale, seed, province, targets: Targets) -> bool:
         if not SUMMARY_PATH.exists():
