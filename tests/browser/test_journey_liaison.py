@@ -11,8 +11,6 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import audit, either, login, switch_to_english
 
-pytestmark = pytest.mark.browser
-
 NOTE = "Gudang logistik di Kaur tergenang banjir; kotak suara dipindah ke kantor camat."
 
 

@@ -20,8 +20,6 @@ from tests.browser.helpers import (
     switch_to_english,
 )
 
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture
 def upcoming_event(demo):

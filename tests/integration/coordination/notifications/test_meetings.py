@@ -1,0 +1,363 @@
+import smtplib
+from datetime import timedelta
+from email import message_from_bytes
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+
+from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus, MeetingStatus
+from coordination.models import Delivery, MeetingInvitee
+from coordination.notifications import meetings as meeting_notifications
+from coordination.notifications import outbox, reminders
+from coordination.selectors.meetings import meeting_recipients
+from coordination.selectors.notifications import reminder_recipients
+from tests import factories
+
+
+@pytest.fixture
+def meeting(bengkulu):
+    return factories.MeetingFactory(region=bengkulu, title="Rakor Logistik")
+
+
+@pytest.fixture
+def bawaslu(bengkulu):
+    return factories.AgencyFactory(kind=AgencyKind.BAWASLU, region=bengkulu, name="Bawaslu Prov")
+
+
+def _calendar_of(message):
+    parsed = message_from_bytes(message.message().as_bytes())
+    parts = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1
+    return parts[0], Calendar.from_ical(parts[0].get_payload(decode=True))
+
+
+# --- recipients ---------------------------------------------------------------------------------
+
+
+def test_reminder_recipients_leave_out_who_declined_or_delegated(meeting, bawaslu):
+    guest = factories.PersonFactory(email="tamu@uji.test")
+    delegate = factories.PersonFactory(email="wakil@uji.test")
+    no = factories.PersonFactory(email="tidak@uji.test")
+    factories.invite(meeting, guest, no)
+    MeetingInvitee.objects.filter(person=guest).update(response=RSVP.DELEGATED, delegate=delegate)
+    MeetingInvitee.objects.create(meeting=meeting, person=delegate, delegated_by=guest)
+    MeetingInvitee.objects.filter(person=no).update(response=RSVP.DECLINED)
+    liaison = factories.liaison(bawaslu, email="penghubung@uji.test")
+    former = factories.liaison(bawaslu, email="mantan@uji.test")
+    former.memberships.update(is_active=False)
+    meeting.invited_agencies.add(bawaslu)
+    factories.invite(meeting, liaison)  # invited twice (in person and by agency): once
+
+    everyone = [p.email for p in meeting_recipients(meeting=meeting)]
+    reminded = [p.email for p in reminder_recipients(meeting=meeting)]
+
+    assert sorted(everyone) == sorted(
+        ["tamu@uji.test", "wakil@uji.test", "tidak@uji.test", "penghubung@uji.test"]
+    )
+    assert sorted(reminded) == ["penghubung@uji.test", "wakil@uji.test"]
+
+
+# --- invitations, updates, cancellations --------------------------------------------------------
+
+
+def test_meeting_created_sends_one_invitation_per_recipient(
+    meeting, bawaslu, django_capture_on_commit_callbacks, settings
+):
+    settings.DEFAULT_FROM_EMAIL = "KPU Bengkulu <noreply@kpu.test>"
+    settings.PILKADA_REPLY_TO = "sekretariat@kpu.test"
+    settings.SITE_URL = "https://portal.kpu.test"
+    one = factories.liaison(bawaslu, email="satu@uji.test")
+    two = factories.PersonFactory(email="dua@uji.test", language="en")
+    meeting.invited_agencies.add(bawaslu)
+    factories.invite(meeting, two)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_notifications.meeting_created(meeting=meeting)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["dua@uji.test", "satu@uji.test"]
+    rows = Delivery.objects.filter(meeting=meeting).order_by("email")
+    assert [(r.email, r.kind, r.key, r.status, r.attempts) for r in rows] == [
+        ("dua@uji.test", "invitation", "s0", "sent", 1),
+        ("satu@uji.test", "invitation", "s0", "sent", 1),
+    ]
+    by_to = {m.to[0]: m for m in mail.outbox}
+    indonesian, english = by_to["satu@uji.test"], by_to["dua@uji.test"]
+    assert indonesian.subject.startswith("Undangan rapat: Rakor Logistik, ")
+    assert english.from_email == "KPU Bengkulu <noreply@kpu.test>"
+    assert english.reply_to == ["sekretariat@kpu.test"]
+    assert f"https://portal.kpu.test/koordinasi/rapat/{meeting.pk}/" in indonesian.body
+    assert "WIB" in indonesian.body
+    assert indonesian.alternatives[0].mimetype == "text/html"
+    assert indonesian.extra_headers["Message-ID"] == f"<delivery-{rows[1].pk}@portal.kpu.test>"
+    part, calendar = _calendar_of(indonesian)
+    assert part.get_param("method") == "REQUEST"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["uid"]) == str(meeting.uid)
+    assert str(event["attendee"]) == "mailto:satu@uji.test"
+    assert rows[0].subject == english.subject
+    assert one.pk in {r.person_id for r in rows}
+
+
+def test_meeting_created_twice_sends_nothing_more(meeting, django_capture_on_commit_callbacks):
+    factories.invite(meeting, factories.PersonFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_notifications.meeting_created(meeting=meeting)
+        meeting_notifications.meeting_created(meeting=meeting)
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.count() == 1
+
+
+def test_mail_language_follows_person(meeting, django_capture_on_commit_callbacks):
+    factories.invite(meeting, factories.PersonFactory(language="en"))
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_notifications.meeting_created(meeting=meeting)
+    (message,) = mail.outbox
+    assert message.extra_headers["Content-Language"] == "en"
+    assert '<html lang="en">' in message.alternatives[0].content
+    # English day names, times in the region's zone with its abbreviation.
+    local = meeting.starts_at.astimezone(timezone.get_default_timezone())
+    assert local.strftime("%A") in message.subject
+    assert "WIB" in message.subject
+
+
+def test_meeting_changed_invites_added_withdraws_removed_updates_others(
+    meeting, django_capture_on_commit_callbacks
+):
+    stays = factories.PersonFactory(email="tetap@uji.test")
+    leaves = factories.PersonFactory(email="keluar@uji.test")
+    factories.invite(meeting, stays, leaves)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_notifications.meeting_created(meeting=meeting)
+    mail.outbox.clear()
+    joins = factories.PersonFactory(email="baru@uji.test")
+    MeetingInvitee.objects.filter(person=leaves).delete()
+    factories.invite(meeting, joins)
+    meeting.starts_at += timedelta(hours=1)
+    meeting.ends_at += timedelta(hours=1)
+    meeting.sequence = 1
+    meeting.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_notifications.meeting_changed(
+            meeting=meeting,
+            added_person_ids=[joins.pk],
+            removed_person_ids=[leaves.pk],
+            schedule_changed=True,
+        )
+
+    sent = sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox)
+    assert sent == [
+        ("baru@uji.test", "Undangan rapat"),
+        ("keluar@uji.test", "Undangan ditarik"),
+        ("tetap@uji.test", "Perubahan rapat"),
+    ]
+    by_to = {m.to[0]: m for m in mail.outbox}
+    part, calendar = _calendar_of(by_to["keluar@uji.test"])
+    assert part.get_param("method") == "CANCEL"
+    _part, calendar = _calendar_of(by_to["tetap@uji.test"])
+    assert calendar.walk("VEVENT")[0].decoded("sequence") == 1
+
+
+def test_meeting_readded_after_removal_gets_a_new_invitation(
+    meeting, django_capture_on_commit_callbacks
+):
+    person = factories.PersonFactory()
+    factories.invite(meeting, person)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_notifications.meeting_created(meeting=meeting)
+        MeetingInvitee.objects.filter(person=person).delete()
+        meeting_notifications.meeting_changed(
+            meeting=meeting,
+            added_person_ids=[],
+            removed_person_ids=[person.pk],
+            schedule_changed=False,
+        )
+        factories.invite(meeting, person)
+        meeting_notifications.meeting_changed(
+            meeting=meeting,
+            added_person_ids=[person.pk],
+            removed_person_ids=[],
+            schedule_changed=False,
+        )
+        # The same hook again: nothing new.
+        meeting_notifications.meeting_changed(
+            meeting=meeting,
+            added_person_ids=[person.pk],
+            removed_person_ids=[],
+            schedule_changed=False,
+        )
+    assert list(
+        Delivery.objects.filter(meeting=meeting).order_by("pk").values_list("kind", "key")
+    ) == [("invitation", "s0"), ("withdrawal", "s0"), ("invitation", "s0-2")]
+    assert len(mail.outbox) == 3
+
+
+def test_meeting_cancelled_sends_cancel_and_skips_queued_reminders(
+    meeting, django_capture_on_commit_callbacks
+):
+    person = factories.PersonFactory()
+    factories.invite(meeting, person)
+    reminder = Delivery.objects.create(
+        meeting=meeting,
+        person=person,
+        kind=DeliveryKind.REMINDER,
+        key=f"60m@{reminders.start_stamp(meeting.starts_at)}",
+        email=person.email,
+        next_attempt_at=timezone.now(),
+    )
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence = 1
+    meeting.cancel_reason = "Bentrok dengan jadwal pleno"
+    meeting.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_notifications.meeting_cancelled(meeting=meeting)
+    outbox.delivery_send(delivery_id=reminder.pk)
+
+    (message,) = mail.outbox
+    assert message.subject.startswith("Rapat dibatalkan: ")
+    assert "Bentrok dengan jadwal pleno" in message.body
+    part, calendar = _calendar_of(message)
+    assert part.get_param("method") == "CANCEL"
+    assert str(calendar.walk("VEVENT")[0]["status"]) == "CANCELLED"
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.last_error) == ("skipped", "meeting cancelled")
+    assert meeting.reminder_slots.filter(status="pending").count() == 0
+
+
+# --- sending: claims, retries, failures, recovery -----------------------------------------------
+
+
+def _queued(meeting, **fields):
+    person = fields.pop("person", None) or factories.PersonFactory()
+    return Delivery.objects.create(
+        meeting=meeting,
+        person=person,
+        kind=DeliveryKind.INVITATION,
+        key="s0",
+        email=person.email,
+        next_attempt_at=timezone.now(),
+        **fields,
+    )
+
+
+def test_delivery_send_is_claimed_once(meeting):
+    delivery = _queued(meeting)
+    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "sent"
+    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "not claimed (sent)"
+    assert len(mail.outbox) == 1
+
+
+def test_delivery_send_of_missing_row_reports_gone(db):
+    assert outbox.delivery_send(delivery_id=424242).outcome == "not claimed (gone)"
+
+
+class _FlakyBackend:
+    """A mail backend whose server refuses with the given SMTP code."""
+
+    code = 451
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPDataError(self.code, b"try again later")
+
+
+@pytest.fixture
+def flaky_smtp(settings, monkeypatch):
+    monkeypatch.setattr("coordination.notifications.outbox.get_connection", lambda: _FlakyBackend())
+    settings.PILKADA_DELIVERY_MAX_ATTEMPTS = 3
+    settings.PILKADA_DELIVERY_RETRY_BASE_SECONDS = 30
+    return _FlakyBackend
+
+
+def test_delivery_send_temporary_error_retries_with_backoff_then_fails(meeting, flaky_smtp):
+    delivery = _queued(meeting)
+    first = outbox.delivery_send(delivery_id=delivery.pk)
+    second = outbox.delivery_send(delivery_id=delivery.pk)
+    third = outbox.delivery_send(delivery_id=delivery.pk)
+    assert (first.retry_in, second.retry_in, third.retry_in) == (30, 60, None)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 3)
+    assert delivery.last_error == "SMTPDataError: (451, b'try again later')"
+
+
+def test_delivery_send_permanent_refusal_fails_at_once(meeting, flaky_smtp):
+    flaky_smtp.code = 550
+    try:
+        delivery = _queued(meeting)
+        assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "failed"
+    finally:
+        flaky_smtp.code = 451
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+
+
+def test_send_task_retries_through_celery_then_marks_failed(
+    meeting, flaky_smtp, settings, monkeypatch
+):
+    from coordination.tasks import send_delivery
+    from pilkada.celery import app
+
+    settings.PILKADA_DELIVERY_RETRY_BASE_SECONDS = 0
+    # Eager retries re-apply the task; propagating would stop at the first Retry.
+    monkeypatch.setattr(app.conf, "task_eager_propagates", False)
+    delivery = _queued(meeting)
+    send_delivery.apply(kwargs={"delivery_id": delivery.pk})
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 3)
+
+
+def test_recover_requeues_stale_sending_and_lost_queued(meeting, settings):
+    settings.PILKADA_DELIVERY_STALE_SECONDS = 300
+    settings.PILKADA_DELIVERY_REQUEUE_SECONDS = 900
+    now = timezone.now()
+    stale = _queued(meeting, status="sending", attempts=1, claimed_at=now - timedelta(minutes=6))
+    busy = _queued(meeting, status="sending", attempts=1, claimed_at=now - timedelta(minutes=1))
+    spent = _queued(meeting, status="sending", attempts=5, claimed_at=now - timedelta(minutes=6))
+    lost = _queued(meeting)
+    Delivery.objects.filter(pk=lost.pk).update(next_attempt_at=now - timedelta(minutes=16))
+    waiting = _queued(meeting)
+
+    result = outbox.deliveries_recover(now=now)
+
+    assert result == {"stale": 2, "failed": 1, "requeued": 2}
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert statuses == {
+        stale.pk: "queued",
+        busy.pk: "sending",
+        spent.pk: "failed",
+        lost.pk: "queued",
+        waiting.pk: "queued",
+    }
+    # A second sweep right away finds nothing: the lost row waits a full period again.
+    assert outbox.deliveries_recover(now=now) == {"stale": 0, "failed": 0, "requeued": 0}
+
+
+def test_recover_sends_requeued_rows_after_commit(meeting, django_capture_on_commit_callbacks):
+    delivery = _queued(meeting, status="sending", attempts=1)
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.deliveries_recover()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    assert len(mail.outbox) == 1
+
+
+def test_delivery_retry_only_from_failed(meeting, django_capture_on_commit_callbacks):
+    failed = _queued(meeting, status=DeliveryStatus.FAILED, attempts=5, last_error="boom")
+    sent = _queued(meeting, status=DeliveryStatus.SENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.delivery_retry(delivery=failed) is True
+        assert outbox.delivery_retry(delivery=sent) is False
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("sent", 1)

@@ -1,0 +1,166 @@
+"""The role matrix of DESIGN.md section 5: every grant and every denial."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from coordination import permissions
+from coordination.enums import AgencyKind, Role
+from coordination.models import Region
+from tests.factories import AgencyFactory, MembershipFactory, PersonFactory, kpu_staff, liaison
+
+
+@pytest.fixture
+def world(bengkulu):
+    r1 = Region.objects.get(code="17.01")
+    r2 = Region.objects.get(code="17.02")
+    bawaslu_prov = AgencyFactory(kind=AgencyKind.BAWASLU, region=bengkulu, name="Bawaslu Prov")
+    polres_r1 = AgencyFactory(kind=AgencyKind.POLRI, region=r1, name="Polres R1")
+    polres_r2 = AgencyFactory(kind=AgencyKind.POLRI, region=r2, name="Polres R2")
+    superuser = PersonFactory(email="root@uji.test", is_superuser=True, is_staff=True)
+    return {
+        "province": bengkulu,
+        "r1": r1,
+        "r2": r2,
+        "bawaslu_prov": bawaslu_prov,
+        "polres_r1": polres_r1,
+        "polres_r2": polres_r2,
+        "province_staff": kpu_staff(bengkulu),
+        "regency_staff": kpu_staff(r1),
+        "liaison": liaison(bawaslu_prov),
+        "nobody": PersonFactory(),
+        "superuser": superuser,
+        "anonymous": AnonymousUser(),
+    }
+
+
+# who -> the region subtrees they manage
+SCOPES = {"province_staff": ("17",), "regency_staff": ("17.01",)}
+ALL_REGIONS = [
+    "17",
+    "17.01",
+    "17.01.01",
+    "17.01.01.2001",
+    "17.01.02.2002",
+    "17.02",
+    "17.02.01.2001",
+    "17.02.02.2002",
+]
+
+
+@pytest.mark.parametrize(
+    "who", ["province_staff", "regency_staff", "liaison", "nobody", "superuser", "anonymous"]
+)
+@pytest.mark.parametrize("code", ALL_REGIONS)
+def test_can_manage_region_matrix(world, who, code):
+    roots = SCOPES.get(who, ())
+    expected = who == "superuser" or any(code == r or code.startswith(r + ".") for r in roots)
+    assert permissions.can_manage_region(world[who], code) is expected
+
+
+@pytest.mark.parametrize(
+    ("who", "agency", "expected"),
+    [
+        ("province_staff", "polres_r2", True),
+        ("regency_staff", "polres_r1", True),
+        ("regency_staff", "polres_r2", False),
+        ("regency_staff", "bawaslu_prov", False),
+        ("liaison", "bawaslu_prov", False),
+        ("nobody", "polres_r1", False),
+        ("anonymous", "polres_r1", False),
+        ("superuser", "polres_r2", True),
+    ],
+)
+def test_can_manage_agency(world, who, agency, expected):
+    assert permissions.can_manage_agency(world[who], world[agency]) is expected
+    assert permissions.can_invite_people(world[who], world[agency]) is expected
+
+
+@pytest.mark.parametrize(
+    ("who", "agency", "expected"),
+    [
+        ("liaison", "bawaslu_prov", True),
+        ("liaison", "polres_r1", False),
+        ("regency_staff", "polres_r1", True),
+        ("regency_staff", "polres_r2", False),
+        ("nobody", "bawaslu_prov", False),
+        ("anonymous", "bawaslu_prov", False),
+    ],
+)
+def test_can_view_agency(world, who, agency, expected):
+    assert permissions.can_view_agency(world[who], world[agency]) is expected
+
+
+@pytest.mark.parametrize(
+    ("who", "staff", "area"),
+    [
+        ("province_staff", True, True),
+        ("regency_staff", True, True),
+        ("liaison", False, True),
+        ("nobody", False, False),
+        ("anonymous", False, False),
+        ("superuser", True, True),
+    ],
+)
+def test_kpu_staff_and_staff_area(world, who, staff, area):
+    assert permissions.is_kpu_staff(world[who]) is staff
+    assert permissions.can_use_staff_area(world[who]) is area
+
+
+def test_liaison_predicates(world):
+    person = world["liaison"]
+    assert permissions.is_liaison_of(person, world["bawaslu_prov"].pk)
+    assert not permissions.is_liaison_of(person, world["polres_r1"].pk)
+    assert permissions.is_member_of(person, world["bawaslu_prov"].pk)
+
+
+def test_kpu_staff_role_outside_kpu_agency_grants_no_region(world):
+    # A "KPU staff" role only counts in a KPU office; elsewhere it grants nothing.
+    person = PersonFactory()
+    MembershipFactory(person=person, agency=world["polres_r1"], role=Role.KPU_STAFF)
+    assert not permissions.is_kpu_staff(person)
+    assert not permissions.can_manage_region(person, "17.01")
+
+
+def test_inactive_membership_and_inactive_account_grant_nothing(world):
+    staff = world["regency_staff"]
+    staff.memberships.update(is_active=False)
+    permissions.forget_access(staff)
+    assert not permissions.can_manage_region(staff, "17.01")
+    other = kpu_staff(world["r2"])
+    other.is_active = False
+    assert not permissions.can_manage_region(other, "17.02")
+
+
+def test_access_is_read_once_per_user(world, django_assert_num_queries):
+    person = world["province_staff"]
+    permissions.forget_access(person)
+    with django_assert_num_queries(1):
+        for code in ALL_REGIONS:
+            permissions.can_manage_region(person, code)
+        permissions.is_kpu_staff(person)
+
+
+def test_subtree_q_selects_exactly_the_subtree(world):
+    codes = set(
+        Region.objects.filter(permissions.subtree_q(["17.01"], field="parent")).values_list(
+            "code", flat=True
+        )
+    )
+    # Regions whose parent lies in 17.01: its districts and villages, nothing of 17.02.
+    assert codes == {
+        "17.01.01",
+        "17.01.02",
+        "17.01.01.2001",
+        "17.01.01.2002",
+        "17.01.02.2001",
+        "17.01.02.2002",
+    }
+
+
+def test_subtree_q_on_regions_includes_the_root(world):
+    codes = set(
+        Region.objects.filter(permissions.subtree_q(["17.02.01"], field="code")).values_list(
+            "code", flat=True
+        )
+    )
+    assert codes == {"17.02.01", "17.02.01.2001", "17.02.01.2002"}

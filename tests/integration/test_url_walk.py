@@ -1,0 +1,274 @@
+"""Every URL of both apps, asked by people who must not see another scope's objects.
+
+The world: province 17 with regencies 17.01 and 17.02. Everything the walk points at belongs to
+regency 17.02 (its KPU, its Polres, a meeting, a task, a draft outreach event), and carries the
+marker RAHASIA in its title. The visitors belong elsewhere: nobody logged in, a liaison of Bawaslu
+17.01, and KPU staff of regency 17.01. For each URL pattern (read from the resolver, so a new
+pattern without an entry here fails the walk) each visitor GETs and POSTs: no answer is a 500, no
+out-of-scope object answers 200 or a success redirect, and no page that does answer shows RAHASIA.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from coordination.enums import AgencyKind, DeliveryKind, DeliveryStatus, TaskStatus
+from coordination.models import Agency, Checklist, Delivery, ElectionStage, Region
+from coordination.services.meeting_records import meeting_document_add
+from coordination.services.readiness import task_status_update
+from tests import factories
+
+SECRET = "RAHASIA"
+APPS = ("coordination", "outreach")
+
+# How each URL's object relates to the visitors: "scoped" objects belong to regency 17.02 and must
+# never answer 200 to them; "open" pages (lists, forms, public pages) may answer, but never with
+# an out-of-scope object on them.
+SCOPED, OPEN = "scoped", "open"
+
+
+def _walk(resolver, namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def app_url_names() -> list[str]:
+    return sorted(n for n in set(_walk(get_resolver())) if n.split(":")[0] in APPS)
+
+
+@pytest.fixture
+def world(bengkulu, django_capture_on_commit_callbacks):
+    own = Region.objects.get(code="17.01")
+    other = Region.objects.get(code="17.02")
+    staff_own = factories.kpu_staff(own, email="kpu.kab1@uji.test")
+    staff_other = factories.kpu_staff(other, email="kpu.kab2@uji.test")
+    kpu_other = Agency.objects.get(kind=AgencyKind.KPU, region=other)
+    bawaslu_own = factories.AgencyFactory(name="Bawaslu 17.01", kind=AgencyKind.BAWASLU, region=own)
+    liaison_own = factories.liaison(bawaslu_own, email="bawaslu.kab1@uji.test")
+    polres_other = factories.AgencyFactory(name="Polres 17.02", kind=AgencyKind.POLRI, region=other)
+    polres_liaison = factories.liaison(polres_other, email="polres.kab2@uji.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = factories.meeting(
+            region=other,
+            organiser=kpu_other,
+            invited=[kpu_other, polres_other],
+            title=f"Rapat {SECRET} Kab 17.02",
+            starts_at=timezone.now() - dt.timedelta(hours=3),
+            status="held",
+        )
+        document = meeting_document_add(
+            actor=staff_other,
+            meeting=meeting,
+            upload=SimpleUploadedFile(f"{SECRET}.pdf", b"%PDF-1.4 uji"),
+        )
+    delivery = Delivery.objects.create(
+        meeting=meeting,
+        person=polres_liaison,
+        kind=DeliveryKind.REMINDER,
+        key="60m@20241120T0200Z",
+        email=polres_liaison.email,
+        status=DeliveryStatus.FAILED,
+        next_attempt_at=timezone.now(),
+    )
+    election = factories.ElectionFactory()
+    stage = ElectionStage.objects.create(
+        election=election,
+        name="Kampanye",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    checklist = Checklist.objects.create(name="Logistik", election=election)
+    task = factories.ReadinessTaskFactory(
+        region=other, agency=polres_other, election=election, title=f"Tugas {SECRET} 17.02"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        update = task_status_update(
+            actor=polres_liaison,
+            task=task,
+            status=TaskStatus.AT_RISK,
+            note=f"Catatan {SECRET}",
+            evidence_file=SimpleUploadedFile(f"{SECRET}.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+        )
+    draft = factories.outreach_event("17.02.01.2001", status="draft", title=f"Draf {SECRET} 17.02")
+    today = timezone.localdate()
+    targets = {
+        "coordination:staff_home": (OPEN, {}),
+        "coordination:profile": (OPEN, {}),
+        "coordination:agency_list": (OPEN, {}),
+        "coordination:agency_create": (OPEN, {}),
+        "coordination:agency_detail": (SCOPED, {"pk": polres_other.pk}),
+        "coordination:invitation_create": (OPEN, {}),
+        "coordination:invitation_accept": (OPEN, {"token": "bukan-token"}),
+        "coordination:meeting_deliveries": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_delivery_retry": (
+            SCOPED,
+            {"pk": meeting.pk, "delivery_pk": delivery.pk},
+        ),
+        "coordination:reminder_defaults": (OPEN, {}),
+        "coordination:digest_preference": (OPEN, {}),
+        "coordination:meeting_list": (OPEN, {}),
+        "coordination:my_meetings": (OPEN, {}),
+        "coordination:meeting_create": (OPEN, {}),
+        "coordination:meeting_detail": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_edit": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_cancel": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_respond": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_attendance": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_minutes": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_document_add": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_document": (SCOPED, {"pk": meeting.pk, "doc_pk": document.pk}),
+        "coordination:meeting_document_delete": (
+            SCOPED,
+            {"pk": meeting.pk, "doc_pk": document.pk},
+        ),
+        "coordination:task_list": (OPEN, {}),
+        "coordination:task_create": (OPEN, {}),
+        "coordination:task_import": (OPEN, {}),
+        "coordination:checklist_stamp": (OPEN, {}),
+        "coordination:update_feed": (OPEN, {}),
+        "coordination:task_detail": (SCOPED, {"pk": task.pk}),
+        "coordination:task_edit": (SCOPED, {"pk": task.pk}),
+        "coordination:task_status_fragment": (SCOPED, {"pk": task.pk}),
+        "coordination:task_evidence": (SCOPED, {"pk": task.pk, "update_pk": update.pk}),
+        "coordination:dashboard": (OPEN, {}),
+        "coordination:election_list": (OPEN, {}),
+        "coordination:election_create": (OPEN, {}),
+        "coordination:election_detail": (OPEN, {"pk": election.pk}),
+        "coordination:election_edit": (OPEN, {"pk": election.pk}),
+        "coordination:stage_create": (OPEN, {"pk": election.pk}),
+        "coordination:stage_edit": (OPEN, {"pk": stage.pk}),
+        "coordination:checklist_create": (OPEN, {"pk": election.pk}),
+        "coordination:checklist_detail": (OPEN, {"pk": checklist.pk}),
+        "coordination:checklist_edit": (OPEN, {"pk": checklist.pk}),
+        "outreach:calendar": (OPEN, {}),
+        "outreach:calendar_month_current": (OPEN, {}),
+        "outreach:calendar_month": (OPEN, {"year": today.year, "month": today.month}),
+        "outreach:calendar_week_current": (OPEN, {}),
+        "outreach:calendar_week": (OPEN, {"day": today.isoformat()}),
+        "outreach:event_short": (SCOPED, {"pk": draft.pk}),
+        "outreach:event_detail": (SCOPED, {"pk": draft.pk, "slug": draft.slug}),
+        "outreach:event_ics": (SCOPED, {"pk": draft.pk}),
+        "outreach:feed_ics": (OPEN, {}),
+        "outreach:feed_json": (OPEN, {}),
+        "outreach:feed_csv": (OPEN, {}),
+        "outreach:region_feed_ics": (OPEN, {"code": "17.02"}),
+        "outreach:region_feed_json": (OPEN, {"code": "17.02"}),
+        "outreach:region_feed_csv": (OPEN, {"code": "17.02"}),
+        "outreach:manage_list": (OPEN, {}),
+        "outreach:manage_create": (OPEN, {}),
+        "outreach:manage_import": (OPEN, {}),
+        "outreach:manage_import_template": (OPEN, {}),
+        "outreach:manage_region_children": (OPEN, {"code": "17.02"}),
+        "outreach:manage_detail": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_update": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_status": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_delete": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_report": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_duplicate": (SCOPED, {"pk": draft.pk}),
+        "outreach:coverage": (OPEN, {}),
+        "outreach:coverage_csv": (OPEN, {}),
+        "outreach:coverage_regency": (SCOPED, {"code": "17.02"}),
+        "outreach:coverage_regency_csv": (SCOPED, {"code": "17.02"}),
+    }
+    # Filters that point at the other regency's objects: an open page must ignore them or
+    # answer 404, never list what they select.
+    leak_query = {
+        "region": "17.02",
+        "regency": "17.02",
+        "district": "17.02.01",
+        "agency": str(polres_other.pk),
+        "status": "draft",
+        "when": "all",
+    }
+    visitors = {"anonymous": None, "liaison_17.01": liaison_own, "staff_17.01": staff_own}
+    return {"targets": targets, "visitors": visitors, "leak_query": leak_query}
+
+
+def _body(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def test_walk_covers_every_url_pattern(world):
+    assert app_url_names() == sorted(world["targets"])
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "liaison_17.01", "staff_17.01"])
+def test_walk_nothing_out_of_scope_and_no_500(client, world, visitor):
+    person = world["visitors"][visitor]
+    client.raise_request_exception = False
+    if person is not None:
+        client.force_login(person)
+    problems = []
+    for name, (kind, kwargs) in sorted(world["targets"].items()):
+        url = reverse(name, kwargs=kwargs)
+        for method in ("get", "post"):
+            for query in ({}, world["leak_query"]):
+                if method == "post" and query:
+                    continue
+                response = getattr(client, method)(url, query)
+                status = response.status_code
+                where = f"{visitor} {method.upper()} {url} {query or ''} -> {status}"
+                if status >= 500:
+                    problems.append(f"server error: {where}")
+                    continue
+                if kind == SCOPED:
+                    if status == 200 or (status == 302 and person is not None):
+                        problems.append(f"out-of-scope object answered: {where}")
+                    if status == 302 and person is None:
+                        assert "/akun/login/" in response["Location"], where
+                if status == 200 and SECRET.encode() in _body(response):
+                    problems.append(f"out-of-scope object shown: {where}")
+    assert problems == [], "\n".join(problems)
+
+
+# --- garbage in, never a 500 ------------------------------------------------------------------
+
+GARBAGE_VALUES = [
+    "abc",
+    "99999",
+    "-1",
+    "0",
+    "²",  # a digit to str.isdigit(), not to int()
+    "1e9",
+    "9" * 30,
+    "2024-13-45",
+    "17.99.99",
+    "../../etc/passwd",
+    "x" * 5000,
+    "\u0000",
+    "' OR 1=1 --",
+    "<script>",
+]
+GARBAGE_KEYS = [
+    "page", "region", "regency", "district", "village", "agency", "agency_kind", "category",
+    "status", "stage", "election", "overdue", "q", "when", "kind", "method", "segment",
+    "segments", "from", "to", "start", "end", "date", "day", "year", "month", "view", "fmt",
+    "format", "next", "sort", "order", "code", "checklist", "meeting", "lang",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "staff_17.01", "superuser"])
+def test_walk_garbage_query_parameters_never_500(client, world, superuser, visitor):
+    person = superuser if visitor == "superuser" else world["visitors"][visitor]
+    client.raise_request_exception = False
+    if person is not None:
+        client.force_login(person)
+    problems = []
+    for name, (_kind, kwargs) in sorted(world["targets"].items()):
+        url = reverse(name, kwargs=kwargs)
+        for value in GARBAGE_VALUES:
+            query = dict.fromkeys(GARBAGE_KEYS, value)
+            for method in ("get", "post"):
+                status = getattr(client, method)(url, query).status_code
+                if status >= 500:
+                    problems.append(f"{visitor} {method.upper()} {url} ={value[:20]!r} -> {status}")
+    assert problems == [], "\n".join(problems)
