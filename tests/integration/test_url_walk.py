@@ -6,6 +6,11 @@ marker RAHASIA in its title. The visitors belong elsewhere: nobody logged in, a 
 17.01, and KPU staff of regency 17.01. For each URL pattern (read from the resolver, so a new
 pattern without an entry here fails the walk) each visitor GETs and POSTs: no answer is a 500, no
 out-of-scope object answers 200 or a success redirect, and no page that does answer shows RAHASIA.
+
+Then garbage in every query parameter must never answer a 500. Every run sends each URL a sample
+of the garbage values, chosen by a seed that moves on each day (printed in pytest's header; set
+PILKADA_WALK_SEED to repeat a run); the full walk, every value on every URL, carries the `fuzz`
+marker and runs with `make fuzz` (`pytest -m fuzz`).
 """
 
 import datetime as dt
@@ -20,6 +25,7 @@ from coordination.models import Agency, Checklist, Delivery, ElectionStage, Regi
 from coordination.services.meeting_records import meeting_document_add
 from coordination.services.readiness import task_status_update
 from tests import factories
+from tests.conftest import walk_seed
 
 SECRET = "RAHASIA"
 APPS = ("coordination", "outreach")
@@ -256,19 +262,66 @@ GARBAGE_KEYS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("visitor", ["anonymous", "staff_17.01", "superuser"])
-def test_walk_garbage_query_parameters_never_500(client, world, superuser, visitor):
+GARBAGE_VISITORS = ["anonymous", "staff_17.01", "superuser"]
+# The sampled walk of every run gives each URL this many garbage values (each with GET and POST).
+VALUES_PER_URL = 3
+
+
+def sampled_values(seed: int, url_index: int, visitor_index: int) -> list[str]:
+    """VALUES_PER_URL consecutive garbage values, from a start that moves on by VALUES_PER_URL
+    with each seed: five consecutive seeds give every URL every value, and each run spreads all
+    the values over the URLs."""
+    start = seed * VALUES_PER_URL + url_index + 5 * visitor_index
+    return [GARBAGE_VALUES[(start + step) % len(GARBAGE_VALUES)] for step in range(VALUES_PER_URL)]
+
+
+def test_sampled_values_cover_every_value_of_every_url_in_five_runs():
+    runs = -(-len(GARBAGE_VALUES) // VALUES_PER_URL)
+    assert runs == 5
+    for url_index in range(80):
+        for visitor_index in range(len(GARBAGE_VISITORS)):
+            for first in (0, 739_000):
+                seen = [
+                    value
+                    for seed in range(first, first + runs)
+                    for value in sampled_values(seed, url_index, visitor_index)
+                ]
+                assert sorted(set(seen)) == sorted(GARBAGE_VALUES)
+
+
+def _garbage_walk(client, world, superuser, visitor, values_of) -> list[str]:
+    """GET and POST every URL with every garbage key set to each of `values_of(url_index)`;
+    answer the requests that got a 5xx."""
     person = superuser if visitor == "superuser" else world["visitors"][visitor]
     client.raise_request_exception = False
     if person is not None:
         client.force_login(person)
     problems = []
-    for name, (_kind, kwargs) in sorted(world["targets"].items()):
+    for index, (name, (_kind, kwargs)) in enumerate(sorted(world["targets"].items())):
         url = reverse(name, kwargs=kwargs)
-        for value in GARBAGE_VALUES:
+        for value in values_of(index):
             query = dict.fromkeys(GARBAGE_KEYS, value)
             for method in ("get", "post"):
                 status = getattr(client, method)(url, query).status_code
                 if status >= 500:
                     problems.append(f"{visitor} {method.upper()} {url} ={value[:20]!r} -> {status}")
+    return problems
+
+
+@pytest.mark.parametrize("visitor", GARBAGE_VISITORS)
+def test_walk_garbage_query_parameters_sampled_never_500(client, world, superuser, visitor):
+    seed = walk_seed()
+    visitor_index = GARBAGE_VISITORS.index(visitor)
+    problems = _garbage_walk(
+        client, world, superuser, visitor, lambda i: sampled_values(seed, i, visitor_index)
+    )
+    assert problems == [], f"seed {seed} (PILKADA_WALK_SEED={seed} repeats it):\n" + "\n".join(
+        problems
+    )
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("visitor", GARBAGE_VISITORS)
+def test_walk_garbage_query_parameters_never_500(client, world, superuser, visitor):
+    problems = _garbage_walk(client, world, superuser, visitor, lambda _index: GARBAGE_VALUES)
     assert problems == [], "\n".join(problems)
