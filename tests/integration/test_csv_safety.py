@@ -31,6 +31,68 @@ BAD_FILES = {
 }
 
 
+NOT_UTF8 = "Berkas harus CSV dengan penyandian UTF-8."
+EMPTY_UPLOAD = "Berkas yang dikirimkan kosong."
+BLANK = "Berkas kosong."
+NOT_TEXT = "Berkas ini bukan CSV teks (mungkin berkas Excel); simpan sebagai CSV UTF-8."
+NO_ROWS = "Berkas tidak berisi baris data."
+TOO_LONG = "Baris 1 tidak dapat dibaca sebagai CSV: field larger than field limit (131072)"
+
+# What each bad file gets from the task import: the file field's error (the form answers 200),
+# or per-row errors (the report answers 400).
+TASK_IMPORT_ANSWERS = {
+    "latin-1": {"file": [NOT_UTF8]},
+    "empty": {"file": [EMPTY_UPLOAD]},
+    "only blank lines": {"file": [BLANK]},
+    "excel binary": {"file": [NOT_TEXT]},
+    "missing columns": {
+        "file": [
+            "Kolom wajib tidak ada: kategori, wilayah, lembaga, tenggat. Kolom yang dikenal: "
+            "judul, keterangan, kategori, tahapan, wilayah, lembaga, tenggat, prioritas, status, "
+            "kemajuan."
+        ]
+    },
+    "header only": {"file": [NO_ROWS]},
+    "cell past the csv module's limit": {"file": [TOO_LONG]},
+    # The quote runs to the end of the file: one row whose other columns are empty.
+    "unterminated quote": [
+        (2, ["Kolom kategori kosong.", "Kolom wilayah kosong.", "Kolom lembaga kosong.",
+             "Kolom tenggat kosong."]),
+    ],
+}  # fmt: skip
+
+# The same files at the event import: the file field's error, or (line, column, message) rows.
+EVENT_IMPORT_ANSWERS = {
+    "latin-1": {"file": [NOT_UTF8]},
+    "empty": {"file": [EMPTY_UPLOAD]},
+    "only blank lines": {"file": [BLANK]},
+    "excel binary": {"file": [NOT_TEXT]},
+    "missing columns": [
+        (
+            1,
+            "",
+            "Kolom wajib tidak ada: kode_wilayah, metode, mulai, penyelenggara, segmen, "
+            "selesai. Kolom yang dikenal: judul, deskripsi, metode, segmen, kode_wilayah, tempat, "
+            "saluran, tautan, mulai, selesai, penyelenggara, mitra, status.",
+        ),
+    ],
+    "header only": [(1, "", NO_ROWS)],
+    "cell past the csv module's limit": [(1, "", TOO_LONG)],
+    "unterminated quote": [
+        (2, "metode", 'Metode "" tidak dikenal.'),
+        (2, "segmen", "Isi sedikitnya satu segmen."),
+        (2, "kode_wilayah", 'Kode wilayah "" tidak dikenal.'),
+        (2, "mulai", 'Waktu "" tidak dikenali; pakai TTTT-BB-HH JJ:MM.'),
+        (2, "selesai", 'Waktu "" tidak dikenali; pakai TTTT-BB-HH JJ:MM.'),
+        (2, "penyelenggara", "Penyelenggara wajib diisi."),
+    ],
+}
+
+
+def test_every_bad_file_has_its_expected_answers():
+    assert sorted(TASK_IMPORT_ANSWERS) == sorted(EVENT_IMPORT_ANSWERS) == sorted(BAD_FILES)
+
+
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
 def test_task_import_bad_file_gets_a_message(client, regency_staff, election, name):
     client.force_login(regency_staff)
@@ -38,9 +100,16 @@ def test_task_import_bad_file_gets_a_message(client, regency_staff, election, na
         reverse("coordination:task_import"),
         {"election": election.pk, "file": SimpleUploadedFile("t.csv", BAD_FILES[name])},
     )
-    assert response.status_code in (200, 400)
+    expected = TASK_IMPORT_ANSWERS[name]
     report = response.context["report"]
-    assert response.context["form"].errors.get("file") or (report and report.errors)
+    if isinstance(expected, dict):
+        assert response.status_code == 200
+        assert response.context["form"].errors == expected
+        assert report is None
+    else:
+        assert response.status_code == 400
+        assert response.context["form"].errors == {}
+        assert [(e.line, e.messages) for e in report.errors] == expected
     assert ReadinessTask.objects.count() == 0
 
 
@@ -52,8 +121,14 @@ def test_event_import_bad_file_gets_a_message(client, regency_staff, name):
         {"file": SimpleUploadedFile("e.csv", BAD_FILES[name])},
     )
     assert response.status_code == 200
+    expected = EVENT_IMPORT_ANSWERS[name]
     result = response.context["result"]
-    assert response.context["form"].errors.get("file") or (result and result.errors)
+    if isinstance(expected, dict):
+        assert response.context["form"].errors == expected
+        assert result is None
+    else:
+        assert response.context["form"].errors == {}
+        assert [(e.line, e.column, e.message) for e in result.errors] == expected
     assert OutreachEvent.objects.count() == 0
 
 

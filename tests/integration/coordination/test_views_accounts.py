@@ -6,6 +6,10 @@ from coordination.models import Agency, Invitation, Region
 from coordination.services.invitations import invitation_create
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, PersonFactory
 
+INVALID_CHOICE = (
+    "Masukkan pilihan yang valid. Pilihan tersebut bukan salah satu dari pilihan yang tersedia."
+)
+
 
 def _login(client, email, password=DEFAULT_PASSWORD):
     return client.post(reverse("account_login"), {"login": email, "password": password})
@@ -21,25 +25,29 @@ def test_login_wrong_password_keeps_the_email_and_says_why(client, province_staf
     response = _login(client, "kpu.prov@uji.test", "salah")
     assert response.status_code == 200
     assert b'value="kpu.prov@uji.test"' in response.content
-    assert response.context["form"].errors
+    assert response.context["form"].errors == {
+        "__all__": ["Alamat e-mail dan/atau kata sandi yang anda masukkan tidak benar."]
+    }
 
 
 def test_login_to_inactive_account_is_refused(client, db):
     PersonFactory(email="nonaktif@uji.test", is_active=False)
     response = _login(client, "nonaktif@uji.test")
     assert "_auth_user_id" not in client.session
-    assert response.status_code in (200, 302)
-    if response.status_code == 302:
-        assert response["Location"] == reverse("account_inactive")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_inactive")
 
 
 def test_login_failures_are_rate_limited(client, province_staff):
     for _ in range(5):
         _login(client, "kpu.prov@uji.test", "salah")
     response = _login(client, "kpu.prov@uji.test", DEFAULT_PASSWORD)
-    # Even the right password is refused while the limit lasts.
+    # Even the right password is refused while the limit lasts, with a message on the form.
     assert "_auth_user_id" not in client.session
-    assert response.status_code in (200, 429)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "__all__": ["Terlalu banyak percobaan masuk yang gagal. Coba lagi nanti."]
+    }
 
 
 def test_kpu_staff_without_totp_is_sent_to_setup_when_required(client, province_staff, settings):
@@ -52,11 +60,8 @@ def test_kpu_staff_without_totp_is_sent_to_setup_when_required(client, province_
     client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200
-    assert (
-        "totp_svg" in response.context
-        or b"<svg" in response.content
-        or b"data:image" in response.content
-    )
+    # The QR code to scan, as an image of the page.
+    assert f'src="{response.context["totp_svg_data_uri"]}"' in response.content.decode()
 
 
 def test_liaison_is_not_forced_to_use_totp(client, bengkulu, settings):
@@ -87,7 +92,9 @@ def test_agency_create_duplicate_shows_error_and_keeps_input(client, province_st
     assert client.post(reverse("coordination:agency_create"), data).status_code == 302
     response = client.post(reverse("coordination:agency_create"), {**data, "name": "polres satu"})
     assert response.status_code == 200
-    assert response.context["form"].errors
+    assert response.context["form"].errors == {
+        "__all__": ["Lembaga dengan nama ini sudah ada di wilayah tersebut."]
+    }
     assert b'value="polres satu"' in response.content
     assert b'value="0736-1234"' in response.content
     assert Agency.objects.filter(name__iexact="polres satu").count() == 1
@@ -100,7 +107,8 @@ def test_agency_create_outside_scope_is_a_form_error(client, regency_staff):
         {"name": "Polres Dua", "kind": AgencyKind.POLRI, "region": "17.02"},
     )
     assert response.status_code == 200
-    assert "region" in response.context["form"].errors
+    # Regions outside the person's scope are not among the choices.
+    assert response.context["form"].errors == {"region": [INVALID_CHOICE]}
     assert not Agency.objects.filter(name="Polres Dua").exists()
 
 
@@ -135,7 +143,7 @@ def test_invite_into_agency_outside_scope_is_refused(client, regency_staff):
         {"full_name": "X", "email": "x@uji.test", "agency": other.pk, "role": Role.LIAISON},
     )
     assert response.status_code == 200
-    assert "agency" in response.context["form"].errors
+    assert response.context["form"].errors == {"agency": [INVALID_CHOICE]}
     assert not Invitation.objects.exists()
 
 
@@ -152,7 +160,12 @@ def test_invitation_link_sets_password_and_logs_in(client, province_staff):
     assert client.get(url).status_code == 200
     response = client.post(url, {"full_name": "Baru", "password1": "abc", "password2": "abc"})
     assert response.status_code == 200  # too short: stays on the form
-    assert response.context["form"].errors
+    assert response.context["form"].errors == {
+        "password1": [
+            "Kata sandi terlalu pendek. Harus mengandung setidaknya 8 karakter.",
+            "Kata sandi ini terlalu umum.",
+        ]
+    }
     assert b'value="Baru"' in response.content
     response = client.post(
         url,

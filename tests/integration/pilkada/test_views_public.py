@@ -43,7 +43,10 @@ def test_pages_send_a_strict_content_security_policy(client, db):
 def test_signup_is_closed(client, db):
     response = client.get(reverse("account_signup"))
     assert response.status_code == 200
-    assert b"<form" not in response.content or b"password1" not in response.content
+    assert [t.name for t in response.templates][0] == "account/signup_closed.html"
+    assert b"<form" not in response.content
+    assert b"password1" not in response.content
+    assert "<h1>Pendaftaran ditutup</h1>" in response.content.decode()
 
 
 def test_browser_language_does_not_override_indonesian_default(client, db):
