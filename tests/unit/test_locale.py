@@ -15,6 +15,7 @@ from django.utils import translation
 
 from coordination.forms.meetings import DocumentForm
 from coordination.forms.tasks import StatusUpdateForm
+from coordination.services.files import allowed_extensions_text
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 LANGUAGES = ["id", "en"]
@@ -106,12 +107,13 @@ def test_committed_mo_matches_its_po(language, tmp_path):
 def test_form_help_texts_follow_the_active_language():
     document = DocumentForm.base_fields["file"]
     evidence = StatusUpdateForm.base_fields["evidence_file"]
+    types = allowed_extensions_text()
     with translation.override("en"):
-        assert str(document.help_text).startswith("PDF, image or office document (")
-        assert str(evidence.help_text).startswith("Optional. ")
+        assert str(document.help_text) == f"PDF, image or office document ({types})."
+        assert str(evidence.help_text) == f"Optional. {types}."
     with translation.override("id"):
-        assert str(document.help_text).startswith("PDF, gambar, atau berkas perkantoran (")
-        assert str(evidence.help_text).startswith("Opsional. ")
+        assert str(document.help_text) == f"PDF, gambar, atau berkas perkantoran ({types})."
+        assert str(evidence.help_text) == f"Opsional. {types}."
 
 
 def test_times_use_the_language_convention():

@@ -11,7 +11,7 @@ def test_public_page_renders(client, db, name):
 def test_staff_home_requires_login(client, db):
     response = client.get(reverse("coordination:staff_home"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+    assert response["Location"] == f"{reverse('account_login')}?next=/koordinasi/"
 
 
 def test_staff_home_for_province_staff(client, province_staff):

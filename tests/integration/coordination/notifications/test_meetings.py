@@ -4,15 +4,17 @@ from email import message_from_bytes
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus, MeetingStatus
 from coordination.models import Delivery, MeetingInvitee
 from coordination.notifications import meetings as meeting_notifications
 from coordination.notifications import outbox, reminders
+from coordination.notifications.meeting_mail import meeting_when
 from coordination.selectors.meetings import meeting_recipients
 from coordination.selectors.notifications import reminder_recipients
+from pilkada.common.localtime import datetime_text
 from tests import factories
 
 
@@ -84,11 +86,13 @@ def test_meeting_created_sends_one_invitation_per_recipient(
     ]
     by_to = {m.to[0]: m for m in mail.outbox}
     indonesian, english = by_to["satu@uji.test"], by_to["dua@uji.test"]
-    assert indonesian.subject.startswith("Undangan rapat: Rakor Logistik, ")
+    with translation.override("id"):
+        start, when = datetime_text(meeting.starts_at, meeting.region), meeting_when(meeting)
+    assert indonesian.subject == f"Undangan rapat: Rakor Logistik, {start}"
     assert english.from_email == "KPU Bengkulu <noreply@kpu.test>"
     assert english.reply_to == ["sekretariat@kpu.test"]
     assert f"https://portal.kpu.test/koordinasi/rapat/{meeting.pk}/" in indonesian.body
-    assert "WIB" in indonesian.body
+    assert when in indonesian.body
     assert indonesian.alternatives[0].mimetype == "text/html"
     assert indonesian.extra_headers["Message-ID"] == f"<delivery-{rows[1].pk}@portal.kpu.test>"
     part, calendar = _calendar_of(indonesian)
@@ -97,7 +101,7 @@ def test_meeting_created_sends_one_invitation_per_recipient(
     assert str(event["uid"]) == str(meeting.uid)
     assert str(event["attendee"]) == "mailto:satu@uji.test"
     assert rows[0].subject == english.subject
-    assert one.pk in {r.person_id for r in rows}
+    assert [r.person_id for r in rows] == [two.pk, one.pk]
 
 
 def test_meeting_created_twice_sends_nothing_more(meeting, django_capture_on_commit_callbacks):
@@ -217,7 +221,9 @@ def test_meeting_cancelled_sends_cancel_and_skips_queued_reminders(
     outbox.delivery_send(delivery_id=reminder.pk)
 
     (message,) = mail.outbox
-    assert message.subject.startswith("Rapat dibatalkan: ")
+    with translation.override("id"):
+        start = datetime_text(meeting.starts_at, meeting.region)
+    assert message.subject == f"Rapat dibatalkan: {meeting.title}, {start}"
     assert "Bentrok dengan jadwal pleno" in message.body
     part, calendar = _calendar_of(message)
     assert part.get_param("method") == "CANCEL"

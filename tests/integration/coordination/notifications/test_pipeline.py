@@ -8,7 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from coordination.enums import AgencyKind, DeliveryStatus, MeetingKind
@@ -16,6 +16,7 @@ from coordination.models import Delivery, MeetingInvitee, Person
 from coordination.notifications import meetings as meeting_notifications
 from coordination.notifications import outbox, reminders
 from coordination.services.meetings import meeting_cancel, meeting_create
+from pilkada.common.localtime import datetime_text
 from tests import factories
 
 
@@ -92,8 +93,10 @@ def test_meeting_created_sends_invitation_then_reminders(
     invitations = smtp_server.snapshot()
     assert sorted(r for rcpts, _m in invitations for r in rcpts) == [p.email for p in people]
     zone = ZoneInfo("Asia/Jakarta")
+    with translation.override("id"):
+        subject = f"Undangan rapat: Rakor Pleno, {datetime_text(meeting.starts_at, meeting.region)}"
     for rcpts, message in invitations:
-        assert str(message["Subject"]).strip().startswith("Undangan rapat: Rakor Pleno, ")
+        assert str(message["Subject"]).strip() == subject
         method, calendar = _calendar(message)
         (event,) = calendar.walk("VEVENT")
         assert method == "REQUEST"

@@ -3,11 +3,12 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coordination.enums import RSVP, MeetingStatus
 from coordination.models import Delivery, MeetingInvitee, MeetingReminder, Region
 from coordination.notifications import reminders
+from pilkada.common.localtime import datetime_text
 from tests import factories
 
 # Three days ahead on the real clock: sending checks that the meeting has not started yet.
@@ -116,7 +117,9 @@ def test_dispatch_sends_before_start_and_mail_names_the_lead_time(
         reminders.reminders_dispatch_due(now=start - timedelta(minutes=60))
         reminders.reminders_dispatch_due(now=start - timedelta(minutes=59))
     (message,) = mail.outbox
-    assert message.subject.startswith("Pengingat rapat: ")
+    with translation.override("id"):
+        start = datetime_text(meeting.starts_at, meeting.region)
+    assert message.subject == f"Pengingat rapat: {meeting.title}, {start}"
     assert "dimulai 1 jam lagi" in message.body
     assert Delivery.objects.get().status == "sent"
 
