@@ -118,5 +118,5 @@ def _find_event(page, event, language):
     assert href.endswith(f"/sosialisasi/wilayah/{event['regency_code']}/kalender.ics")
     response = page.request.get(href)
     assert response.status == 200
-    assert response.headers["content-type"].startswith("text/calendar")
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert f"UID:{event['uid']}" in response.text().replace("\r\n ", "")
