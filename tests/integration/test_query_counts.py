@@ -1,4 +1,4 @@
-"""Query counts of the pages the other tests did not yet measure: each is asked at a small and at
+"""Query counts of the staff pages the other tests do not measure: each is asked at a small and at
 a larger size of data, and must cost the same number of queries."""
 
 from datetime import timedelta
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.enums import AgencyKind, TaskStatus
-from coordination.models import Agency, Region
+from coordination.models import Agency, ReadinessTask, Region
 from coordination.services.readiness import task_status_update
 from tests import factories
 
@@ -83,5 +83,68 @@ def test_page_query_count_does_not_grow(client, setting, who, url_name, kwargs_o
     setting["grow"](2)
     small = _queries(client, url)
     setting["grow"](12)
+    large = _queries(client, url)
+    assert large == small
+
+
+# --- the staff lists and the dashboard, with tasks in two regencies and their history --------
+
+
+def _many_meetings(regency, kpu_regency, bawaslu, n):
+    for i in range(n):
+        factories.meeting(
+            region=regency,
+            organiser=kpu_regency,
+            invited=[kpu_regency, bawaslu],
+            title=f"Rakor {i}",
+            starts_at=timezone.now() + timedelta(days=i + 1),
+        )
+
+
+def _tasks(n, regency, agency, election):
+    statuses = [TaskStatus.DONE, TaskStatus.AT_RISK, TaskStatus.BLOCKED, TaskStatus.IN_PROGRESS]
+    for i in range(n):
+        factories.ReadinessTaskFactory(
+            region=regency,
+            agency=agency,
+            election=election,
+            status=statuses[i % 4],
+            due_on=timezone.localdate() + timedelta(days=(i % 5) - 2),
+        )
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "coordination:dashboard",
+        "coordination:task_list",
+        "coordination:meeting_list",
+        "coordination:update_feed",
+    ],
+)
+def test_province_staff_page_query_count_does_not_grow(
+    client,
+    province_staff,
+    regency,
+    other_regency,
+    kpu_regency,
+    bawaslu,
+    bawaslu_liaison,
+    election,
+    url_name,
+):
+    client.force_login(province_staff)
+    url = reverse(url_name)
+    _tasks(4, regency, bawaslu, election)
+    _many_meetings(regency, kpu_regency, bawaslu, 2)
+    for task in ReadinessTask.objects.filter(agency=bawaslu)[:2]:
+        task_status_update(actor=bawaslu_liaison, task=task, status=TaskStatus.IN_PROGRESS)
+    small = _queries(client, url)
+    _tasks(40, regency, bawaslu, election)
+    polres = factories.AgencyFactory(kind=AgencyKind.POLRI, region=other_regency)
+    _tasks(20, other_regency, polres, election)
+    _many_meetings(regency, kpu_regency, bawaslu, 12)
+    for task in ReadinessTask.objects.filter(agency=bawaslu)[:20]:
+        task_status_update(actor=bawaslu_liaison, task=task, status=TaskStatus.DONE)
     large = _queries(client, url)
     assert large == small

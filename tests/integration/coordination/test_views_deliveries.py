@@ -188,3 +188,13 @@ def test_meeting_page_links_delivery_log_for_managers_only(
     page = client.get(reverse("coordination:meeting_detail", args=[meeting.pk]))
     assert page.status_code == 200
     assert link not in page.content.decode()
+
+
+def test_reminder_defaults_link_only_for_kpu_staff(client, regency_staff, bawaslu_liaison):
+    url = reverse("coordination:reminder_defaults")
+    client.force_login(regency_staff)
+    assert f'href="{url}"' in client.get(reverse("coordination:staff_home")).content.decode()
+    assert f'href="{url}"' in client.get(reverse("coordination:meeting_list")).content.decode()
+    client.force_login(bawaslu_liaison)
+    assert f'href="{url}"' not in client.get(reverse("coordination:staff_home")).content.decode()
+    assert f'href="{url}"' not in client.get(reverse("coordination:meeting_list")).content.decode()

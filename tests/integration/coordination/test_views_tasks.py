@@ -1,9 +1,16 @@
-"""The task page's status update sent by its script (a fragment answer) and without it."""
+"""The task pages (views/tasks.py): the task page and its status update, sent by its script (a
+fragment answer) and without it; the task list and its CSV export; the update feed."""
+
+import csv
+import io
 
 from django.urls import reverse
+from django.utils import timezone
 
 from coordination.enums import TaskStatus
 from coordination.models import TaskUpdate
+from coordination.services.readiness import task_status_update
+from tests import factories
 
 
 def _url(task):
@@ -70,4 +77,59 @@ def test_task_status_fragment_only_accepts_post(client, bawaslu_liaison, task):
 def test_task_status_fragment_anonymous_redirects_to_login(client, task):
     response = client.post(_url(task), {"status": TaskStatus.DONE, "progress": 100})
     assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={_url(task)}"
     assert TaskUpdate.objects.count() == 0
+
+
+def test_liaison_updates_own_task_from_the_task_page(client, bawaslu_liaison, task):
+    client.force_login(bawaslu_liaison)
+    response = client.post(
+        reverse("coordination:task_detail", args=[task.pk]),
+        {"status": TaskStatus.AT_RISK, "progress": 20, "note": "Truk kurang"},
+    )
+    assert response.status_code == 302
+    assert TaskUpdate.objects.get().note == "Truk kurang"
+
+
+def test_liaison_of_other_agency_gets_404_on_task(client, polres_liaison, task):
+    client.force_login(polres_liaison)
+    url = reverse("coordination:task_detail", args=[task.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"status": TaskStatus.DONE, "progress": 100}).status_code == 404
+    assert TaskUpdate.objects.count() == 0
+
+
+def test_task_list_liaison_sees_only_own_agency(client, bawaslu_liaison, task, regency):
+    other = factories.ReadinessTaskFactory(region=regency, title="Tugas lembaga lain")
+    client.force_login(bawaslu_liaison)
+    content = client.get(reverse("coordination:task_list")).content.decode()
+    assert "Gudang siap" in content
+    assert other.title not in content
+
+
+def test_task_list_csv_export_honours_filters(client, regency_staff, regency, bawaslu):
+    factories.ReadinessTaskFactory(
+        region=regency, agency=bawaslu, title="Logistik A", category="logistik"
+    )
+    factories.ReadinessTaskFactory(
+        region=regency, agency=bawaslu, title="Keamanan B", category="keamanan"
+    )
+    client.force_login(regency_staff)
+    response = client.get(
+        reverse("coordination:task_list"), {"category": "keamanan", "format": "csv"}
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (f'attachment; filename="tugas-kesiapan-{today}.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows] == ["judul", "Keamanan B"]
+
+
+def test_feed_is_for_kpu_staff(client, regency_staff, bawaslu_liaison, task):
+    task_status_update(
+        actor=bawaslu_liaison, task=task, status=TaskStatus.IN_PROGRESS, note="Mulai"
+    )
+    client.force_login(regency_staff)
+    assert "Mulai" in client.get(reverse("coordination:update_feed")).content.decode()
+    client.force_login(bawaslu_liaison)
+    assert client.get(reverse("coordination:update_feed")).status_code == 403

@@ -1,4 +1,5 @@
-"""The national readiness summary: superusers only, one row per province, constant queries."""
+"""The readiness dashboard (views/dashboard.py): KPU staff see their own region, with CSV export;
+superusers first see the national summary, one row per province, at a constant query count."""
 
 from datetime import timedelta
 
@@ -104,3 +105,41 @@ def test_dashboard_national_query_count_is_constant(client, superuser, two_provi
     large = _count(client)
     assert small == large
     assert len(national_summary(filters=TaskFilters(), election=two_provinces)) == 5
+
+
+def test_dashboard_regency_staff_sees_their_regency_only(
+    client, regency_staff, regency, other_regency, bawaslu, polres_other, election
+):
+    factories.ReadinessTaskFactory(
+        region=regency, agency=bawaslu, election=election, status=TaskStatus.DONE
+    )
+    client.force_login(regency_staff)
+    response = client.get(reverse("coordination:dashboard"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Kabupaten 17.01" in content
+    assert "1/1" in content
+    assert client.get(reverse("coordination:dashboard"), {"root": "17.02"}).status_code == 404
+    assert client.get(reverse("coordination:dashboard"), {"root": "17"}).status_code == 404
+
+
+def test_dashboard_csv_export(client, province_staff, regency, bawaslu, election):
+    factories.ReadinessTaskFactory(
+        region=regency,
+        agency=bawaslu,
+        election=election,
+        category="logistik",
+        due_on=timezone.localdate() - timedelta(days=2),
+    )
+    client.force_login(province_staff)
+    response = client.get(reverse("coordination:dashboard"), {"format": "csv"})
+    assert response.status_code == 200
+    assert (
+        "17.01,Kabupaten 17.01,logistik,0,1,0,0,1"
+        in response.content.decode("utf-8-sig").splitlines()
+    )
+
+
+def test_dashboard_denied_to_liaison(client, bawaslu_liaison):
+    client.force_login(bawaslu_liaison)
+    assert client.get(reverse("coordination:dashboard")).status_code == 403
