@@ -7,10 +7,9 @@ from email import message_from_bytes
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.utils import timezone
 from icalendar import Calendar
 
-from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus, MeetingKind
+from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus
 from coordination.models import Delivery, Meeting
 from coordination.notifications.reminders import reminders_dispatch_due
 from coordination.services.meeting_records import meeting_respond
@@ -31,22 +30,6 @@ def kapolres(polres):
 @pytest.fixture
 def wakapolres(polres):
     return factories.liaison(polres, email="wakapolres@uji.test", full_name="Wakapolres")
-
-
-def _fields(regency, kpu_regency, **extra):
-    start = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
-    fields = {
-        "kind": MeetingKind.RAKOR,
-        "title": "Rakor pengamanan TPS",
-        "region": regency,
-        "organiser": kpu_regency,
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=2),
-        "location": "Aula KPU Kabupaten",
-        "invited_agencies": [kpu_regency],
-    }
-    fields.update(extra)
-    return fields
 
 
 def _calendar_method(message) -> tuple[str, str]:
@@ -70,7 +53,7 @@ def _sent(kind: str) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 def test_meeting_create_rolled_back_leaves_no_deliveries(regency_staff, kpu_regency, regency):
     with pytest.raises(RuntimeError), transaction.atomic():
-        meeting_create(actor=regency_staff, **_fields(regency, kpu_regency))
+        meeting_create(actor=regency_staff, **factories.meeting_fields(regency, kpu_regency))
         # Recorded in the same transaction, not yet sent.
         assert Delivery.objects.filter(status=DeliveryStatus.QUEUED).count() == 1
         raise RuntimeError("crash before the commit")
@@ -84,7 +67,8 @@ def test_meeting_create_committed_records_and_sends_invitations(
     regency_staff, kpu_regency, regency, kapolres
 ):
     meeting = meeting_create(
-        actor=regency_staff, **_fields(regency, kpu_regency, invited_people=[kapolres])
+        actor=regency_staff,
+        **factories.meeting_fields(regency, kpu_regency, invited_people=[kapolres]),
     )
     rows = Delivery.objects.filter(meeting=meeting).order_by("email")
     assert [(r.email, r.kind, r.key, r.status) for r in rows] == [
@@ -98,7 +82,7 @@ def test_meeting_create_committed_records_and_sends_invitations(
 def test_meeting_cancel_rolled_back_keeps_the_meeting_and_sends_nothing(
     regency_staff, kpu_regency, regency
 ):
-    meeting = meeting_create(actor=regency_staff, **_fields(regency, kpu_regency))
+    meeting = meeting_create(actor=regency_staff, **factories.meeting_fields(regency, kpu_regency))
     mail.outbox.clear()
     with pytest.raises(RuntimeError), transaction.atomic():
         meeting_cancel(actor=regency_staff, meeting=meeting, reason="Bentrok jadwal")
@@ -122,7 +106,8 @@ def test_meeting_respond_delegation_invites_the_delegate_at_once(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         meeting = meeting_create(
-            actor=regency_staff, **_fields(regency, kpu_regency, invited_people=[kapolres])
+            actor=regency_staff,
+            **factories.meeting_fields(regency, kpu_regency, invited_people=[kapolres]),
         )
     mail.outbox.clear()
 
@@ -167,7 +152,8 @@ def test_meeting_respond_delegation_to_invited_colleague_sends_nothing_again(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         meeting = meeting_create(
-            actor=regency_staff, **_fields(regency, kpu_regency, invited_agencies=[bawaslu])
+            actor=regency_staff,
+            **factories.meeting_fields(regency, kpu_regency, invited_agencies=[bawaslu]),
         )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -191,7 +177,8 @@ def test_meeting_respond_taking_back_delegation_withdraws_the_delegate(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         meeting = meeting_create(
-            actor=regency_staff, **_fields(regency, kpu_regency, invited_people=[kapolres])
+            actor=regency_staff,
+            **factories.meeting_fields(regency, kpu_regency, invited_people=[kapolres]),
         )
         meeting_respond(
             actor=kapolres, meeting=meeting, response=RSVP.DELEGATED, delegate=wakapolres
