@@ -1,5 +1,6 @@
-"""Real services for the mail pipeline: an SMTP server on loopback, a `celery worker` process
-on the Redis broker, both pointed at the PostgreSQL test database the test itself uses.
+"""The notification tests' meeting, and real services for the mail pipeline: an SMTP server on
+loopback, a `celery worker` process on the Redis broker, both pointed at the PostgreSQL test
+database the test itself uses.
 
 Locally these tests skip when PostgreSQL or Redis is missing; with PILKADA_REQUIRE_SERVICES=1
 (CI) they fail instead.
@@ -25,6 +26,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
+from tests import factories
 from tests.conftest import _unavailable
 
 
@@ -207,3 +209,9 @@ def celery_worker_process(worker_database_url, redis_url, smtp_server, tmp_path,
     finally:
         worker.stop()
         app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def meeting(bengkulu):
+    """A province meeting with nobody invited yet (the tests invite whom they need)."""
+    return factories.MeetingFactory(region=bengkulu, title="Rakor Logistik")
