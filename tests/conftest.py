@@ -85,7 +85,7 @@ def _clear_cache(settings):
 @pytest.fixture(autouse=True)
 def _celery_eager():
     # Tasks enqueued after a commit run in the test process; the integration tests that start
-    # a real worker switch this off (tests/integration/conftest.py).
+    # a real worker switch this off (tests/integration/coordination/notifications/conftest.py).
     from pilkada.celery import app
 
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates

@@ -63,6 +63,11 @@ def bawaslu(regency):
 
 
 @pytest.fixture
+def polres(regency):
+    return factories.AgencyFactory(name="Polres 17.01", kind=AgencyKind.POLRI, region=regency)
+
+
+@pytest.fixture
 def polres_other(other_regency):
     return factories.AgencyFactory(name="Polres 17.02", kind=AgencyKind.POLRI, region=other_regency)
 

@@ -9,17 +9,12 @@ from django.core import mail
 from django.db import transaction
 from icalendar import Calendar
 
-from coordination.enums import RSVP, AgencyKind, DeliveryKind, DeliveryStatus
+from coordination.enums import RSVP, DeliveryKind, DeliveryStatus
 from coordination.models import Delivery, Meeting
 from coordination.notifications.reminders import reminders_dispatch_due
 from coordination.services.meeting_records import meeting_respond
 from coordination.services.meetings import meeting_cancel, meeting_create
 from tests import factories
-
-
-@pytest.fixture
-def polres(regency):
-    return factories.AgencyFactory(name="Polres 17.01", kind=AgencyKind.POLRI, region=regency)
 
 
 @pytest.fixture

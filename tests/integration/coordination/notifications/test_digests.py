@@ -15,13 +15,6 @@ TODAY = date(2024, 11, 18)
 
 
 @pytest.fixture
-def polres(bengkulu):
-    return factories.AgencyFactory(
-        kind=AgencyKind.POLRI, region=Region.objects.get(code="17.01"), name="Polres Uji"
-    )
-
-
-@pytest.fixture
 def liaison(polres):
     return factories.liaison(polres, email="polres@uji.test")
 
