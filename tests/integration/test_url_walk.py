@@ -259,6 +259,9 @@ GARBAGE_KEYS = [
     "status", "stage", "election", "overdue", "q", "when", "kind", "method", "segment",
     "segments", "from", "to", "start", "end", "date", "day", "year", "month", "view", "fmt",
     "format", "next", "sort", "order", "code", "checklist", "meeting", "lang",
+    # the outreach calendar's and forms' own names, the dashboard's root
+    "prov", "kab", "kec", "metode", "segmen", "dari", "sampai", "root", "wilayah_kab",
+    "wilayah_kec", "wilayah_desa", "districts", "codes", "dates", "template",
 ]  # fmt: skip
 
 

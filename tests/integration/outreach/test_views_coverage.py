@@ -55,6 +55,18 @@ def test_province_overview_one_row_per_regency(client, province_staff, coverage_
     assert (second["region"].code, second["face"], second["remote_uncovered"]) == ("17.02", 0, 1)
 
 
+def test_province_overview_ignores_an_unreadable_province_code(client, province_staff, bengkulu):
+    # A NUL character reached PostgreSQL and answered 500 (found by the URL walk's fuzz run);
+    # now an unreadable code is no code: the person's own province.
+    client.force_login(province_staff)
+    response = client.get(reverse("outreach:coverage"), {"prov": "\x00"})
+    assert response.status_code == 200
+    assert response.context["province"].code == "17"
+    response = client.get(reverse("outreach:coverage_csv"), {"prov": "17\x00"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="cakupan-sosialisasi-17.csv"'
+
+
 def test_coverage_csv_exports(client, province_staff, coverage_data):
     client.force_login(province_staff)
     overview = client.get(reverse("outreach:coverage_csv")).content.decode("utf-8-sig")
