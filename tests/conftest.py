@@ -1,18 +1,29 @@
-"""Fixtures shared by every test layer.
+"""What every layer shares: settings for tests, the cache and Celery in the test process, the
+service checks, and the rules of the layers.
+
+The suite has three layers, one folder each, and each folder's conftest.py marks its tests:
+`tests/unit/` (no database, no process, no network), `tests/integration/` (the test database,
+views, and real Redis, worker and SMTP where behaviour depends on them) and `tests/browser/`
+(headless Chromium against a live portal). A test outside these folders, or with a layer marker
+that is not its folder's, fails the collection, so markers cannot drift.
 
 Service-dependent tests ask for `require_postgres` or `redis_url` here, and for a worker, an
-SMTP server or Chromium in tests/integration/ and tests/browser/. Locally they skip with a message
-when the service is missing; with PILKADA_REQUIRE_SERVICES=1 (as in CI) a missing service is a
-failure (`_unavailable`).
+SMTP server or Chromium in their own folders. Locally they skip with a message when the service
+is missing; with PILKADA_REQUIRE_SERVICES=1 (as in CI) a missing service is a failure
+(`_unavailable`).
+
+The full garbage-query walk (tests/integration/test_url_walk.py) carries the `fuzz` marker: it
+runs only when asked for (`pytest -m fuzz`, `make fuzz`); every other run samples it with the seed
+printed in the header (`PILKADA_WALK_SEED` repeats a run).
 """
 
+import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
-
-from tests import factories
 
 # Hashing passwords properly costs ~100 ms each; tests create hundreds of people.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -74,7 +85,7 @@ def _clear_cache(settings):
 @pytest.fixture(autouse=True)
 def _celery_eager():
     # Tasks enqueued after a commit run in the test process; the integration tests that start
-    # a real worker switch this off (tests/integration/conftest.py).
+    # a real worker switch this off (tests/integration/coordination/notifications/conftest.py).
     from pilkada.celery import app
 
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates
@@ -83,19 +94,49 @@ def _celery_eager():
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
-@pytest.fixture
-def bengkulu(db):
-    """A small province 17 with two regencies, each with two districts of two villages."""
-    return factories.region_tree("17")
+# --- layers -----------------------------------------------------------------------------------
+
+LAYERS = ("unit", "integration", "browser")
 
 
-@pytest.fixture
-def province_staff(bengkulu):
-    return factories.kpu_staff(bengkulu, email="kpu.prov@uji.test")
+def mark_layer(items: list[pytest.Item], folder: Path, layer: str) -> None:
+    """Give every test under `folder` the marker `layer` (called by each layer's conftest.py)."""
+    for item in items:
+        if item.path.is_relative_to(folder):
+            item.add_marker(getattr(pytest.mark, layer))
 
 
-@pytest.fixture
-def regency_staff(bengkulu):
-    from coordination.models import Region
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # Runs after the layer folders' hooks (conftest.py files registered later run first) and
+    # before `-m` deselects anything, so the whole collection is checked.
+    wrong = []
+    for item in items:
+        layers = {mark.name for mark in item.iter_markers() if mark.name in LAYERS}
+        if len(layers) != 1:
+            wrong.append(f"{item.nodeid}: {sorted(layers) or 'outside tests/<layer>/'}")
+    if wrong:
+        raise pytest.UsageError(
+            "each test lives in tests/unit/, tests/integration/ or tests/browser/ and carries "
+            "no other layer's marker:\n  " + "\n  ".join(wrong)
+        )
+    # The full fuzz walk runs only when the marker expression asks for it (`-m fuzz`).
+    if "fuzz" not in (config.option.markexpr or ""):
+        fuzz = [item for item in items if item.get_closest_marker("fuzz")]
+        if fuzz:
+            config.hook.pytest_deselected(items=fuzz)
+            items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
 
-    return factories.kpu_staff(Region.objects.get(code="17.01"), email="kpu.kab@uji.test")
+
+# --- the sampled URL walk -------------------------------------------------------------------
+
+
+def walk_seed() -> int:
+    """The seed of the sampled garbage-query walk: PILKADA_WALK_SEED, else the day's number, so
+    runs on consecutive days cover every garbage value of every URL between them."""
+    value = os.environ.get("PILKADA_WALK_SEED", "").strip()
+    return int(value) if value else dt.date.today().toordinal()
+
+
+def pytest_report_header(config):
+    return f"url walk seed: {walk_seed()} (repeat a run with PILKADA_WALK_SEED={walk_seed()})"

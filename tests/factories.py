@@ -117,6 +117,26 @@ def liaison(agency: Agency, **person_fields) -> Person:
 # --- meetings and readiness -------------------------------------------------------------------
 
 
+def meeting_fields(region: Region, organiser: Agency, invited=None, **extra) -> dict:
+    """The keyword arguments of `meeting_create` for a rakor two days ahead (whole minutes),
+    inviting `invited` (the organiser when not given); `extra` replaces any of them."""
+    from coordination.enums import MeetingKind
+
+    start = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    fields = {
+        "kind": MeetingKind.RAKOR,
+        "title": "Rakor pengamanan TPS",
+        "region": region,
+        "organiser": organiser,
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "location": "Aula KPU Kabupaten",
+        "invited_agencies": [organiser] if invited is None else invited,
+    }
+    fields.update(extra)
+    return fields
+
+
 def meeting(*, region: Region, organiser: Agency | None = None, invited=(), **fields):
     """A scheduled meeting through the service (so invitee rows exist), starting tomorrow."""
     from coordination.enums import MeetingKind

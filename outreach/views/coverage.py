@@ -12,6 +12,7 @@ from outreach import permissions
 from outreach.forms.calendar import CalendarFilterForm
 from outreach.selectors.coverage import province_coverage, regency_coverage
 from pilkada.common.decorators import predicate_required
+from pilkada.common.params import query_text
 from pilkada.common.xlsx import table_response
 
 
@@ -27,7 +28,7 @@ def _table(fmt: str, filename: str, header: list[str], rows) -> HttpResponse:
 def _overview_scope(request):
     """The province shown and which of its regencies the person may see."""
     roots = permissions.managed_root_codes(request.user)
-    code = request.GET.get("prov") or (roots[0][:2] if roots else "")
+    code = query_text(request.GET.get("prov")) or (roots[0][:2] if roots else "")
     province = Region.objects.filter(code=code, level=RegionLevel.PROVINCE).first()
     if province is None:
         province = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").first()

@@ -15,12 +15,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.browser import helpers
-from tests.conftest import _unavailable
+from tests.conftest import _unavailable, mark_layer
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    mark_layer(items, Path(__file__).parent, "browser")
 
 
 @pytest.fixture(scope="package")

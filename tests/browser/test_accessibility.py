@@ -10,8 +10,6 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import audit, either, login, switch_to_english
 
-pytestmark = pytest.mark.browser
-
 LANGUAGES = ["id", "en"]
 
 

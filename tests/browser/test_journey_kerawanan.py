@@ -12,8 +12,6 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import audit, either, login, switch_to_english
 
-pytestmark = pytest.mark.browser
-
 TITLE = "TPS di seberang sungai tanpa jembatan"
 
 

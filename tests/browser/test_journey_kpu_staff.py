@@ -14,8 +14,6 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import audit, either, login, switch_to_english
 
-pytestmark = pytest.mark.browser
-
 CHECKLIST = "Kesiapan masa tenang dan pemungutan suara"
 ITEMS = ["Penertiban alat peraga kampanye", "Patroli gabungan masa tenang"]
 REGENCIES = {"17.04": "Kabupaten Kaur", "17.06": "Kabupaten Mukomuko"}

@@ -20,8 +20,6 @@ from tests.browser.helpers import (
     switch_to_english,
 )
 
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture
 def upcoming_event(demo):
@@ -125,5 +123,5 @@ def _find_event(page, event, language):
     assert href.endswith(f"/sosialisasi/wilayah/{event['regency_code']}/kalender.ics")
     response = page.request.get(href)
     assert response.status == 200
-    assert response.headers["content-type"].startswith("text/calendar")
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert f"UID:{event['uid']}" in response.text().replace("\r\n ", "")

@@ -9,8 +9,6 @@ from playwright.sync_api import expect
 from coordination.demo import DEMO_PASSWORD
 from tests.browser.helpers import audit, either, focused, tab_through
 
-pytestmark = pytest.mark.browser
-
 
 def _assert_focus_visible(states):
     hidden = [s for s in states if not (s["outline"] or s["shadow"]) or s["contrast"] < 3]

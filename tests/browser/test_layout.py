@@ -6,8 +6,6 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import audit, login
 
-pytestmark = pytest.mark.browser
-
 # Is anything of the matrix outside the screen or hidden in its scroll box?
 _MATRIX_FITS_JS = """() => {
   const table = document.querySelector("table.matrix");

@@ -3,12 +3,9 @@ step-by-step region picker of the outreach form, publish, and log out."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import audit, either, login, switch_language, switch_to_english
-
-pytestmark = pytest.mark.browser
 
 
 def test_staff_work_without_javascript_on_a_phone(browse):

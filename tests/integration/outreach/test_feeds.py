@@ -1,0 +1,236 @@
+import csv
+import datetime as dt
+import io
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from outreach.services.events import event_status_change, event_update
+from tests import factories
+from tests.integration.outreach.conftest import at
+
+
+def parse(response) -> dict:
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    return {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_ics_feed_is_valid_rfc5545_with_every_field(client, event):
+    response = client.get(reverse("outreach:feed_ics"))
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["VERSION"]) == "2.0"
+    assert str(calendar["PRODID"]) == "-//Portal Pilkada//Jadwal Sosialisasi//ID"
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Jakarta"]
+    item = parse(response)["Forum warga Desa Satu"]
+    assert str(item["UID"]) == f"{event.uid}@127.0.0.1"
+    assert item["DTSTAMP"].dt == event.updated_at.replace(microsecond=0)
+    assert item.decoded("DTSTAMP").utcoffset() == dt.timedelta(0)
+    assert item["SEQUENCE"] == 0
+    start = item["DTSTART"].dt
+    assert start == at(3)
+    assert str(item["DTSTART"].params["TZID"]) == "Asia/Jakarta"
+    assert item["DTEND"].dt - start == dt.timedelta(hours=2)
+    assert str(item["STATUS"]) == "CONFIRMED"
+    assert str(item["URL"]) == f"http://127.0.0.1:8000/sosialisasi/acara/{event.pk}-{event.slug}/"
+    assert str(item["LOCATION"]) == (
+        "Balai desa, Desa 17.01.01.2001, Kecamatan 17.01.01, Kabupaten 17.01"
+    )
+    assert "Forum warga" in str(item["DESCRIPTION"])
+
+
+def test_ics_uid_stable_and_sequence_rises_on_change(client, event):
+    before = parse(client.get(reverse("outreach:feed_ics")))["Forum warga Desa Satu"]
+    assert before["DTSTAMP"].dt == event.updated_at.replace(microsecond=0)
+    event_update(actor=None, event=event, title="Forum warga diganti")
+    after = parse(client.get(reverse("outreach:feed_ics")))["Forum warga diganti"]
+    assert str(after["UID"]) == str(before["UID"])
+    assert after["SEQUENCE"] == before["SEQUENCE"] + 1
+    event.refresh_from_db()
+    # DTSTAMP is the time of the event's last change (RFC 5545 lets a feed choose it).
+    assert after["DTSTAMP"].dt == event.updated_at.replace(microsecond=0)
+
+
+def test_ics_marks_cancelled_events(client, event):
+    event_status_change(actor=None, event=event, status="cancelled")
+    item = parse(client.get(reverse("outreach:feed_ics")))["Forum warga Desa Satu"]
+    assert str(item["STATUS"]) == "CANCELLED"
+    assert item["SEQUENCE"] == 1
+
+
+def test_ics_wita_event_keeps_its_zone(client, db):
+    factories.region_tree("73", timezone_name="Asia/Makassar")
+    when = dt.datetime(2030, 3, 12, 0, 30, tzinfo=ZoneInfo("Asia/Makassar"))
+    factories.outreach_event("73.01.01.2001", when=when, title="Subuh Makassar")
+    response = client.get(reverse("outreach:region_feed_ics", kwargs={"code": "73.01"}))
+    calendar = Calendar.from_ical(response.content)
+    item = parse(response)["Subuh Makassar"]
+    assert str(item["DTSTART"].params["TZID"]) == "Asia/Makassar"
+    assert item["DTSTART"].dt == when
+    assert item["DTSTART"].dt.utcoffset() == dt.timedelta(hours=8)
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Makassar"]
+
+
+def test_drafts_never_in_any_feed(client, event, draft):
+    urls = [
+        reverse("outreach:feed_ics"),
+        reverse("outreach:feed_json"),
+        reverse("outreach:feed_csv"),
+        reverse("outreach:feed_ics") + "?q=Rahasia",
+        reverse("outreach:region_feed_ics", kwargs={"code": "17.01"}),
+        reverse("outreach:region_feed_json", kwargs={"code": "17.01.02"}),
+        reverse("outreach:region_feed_csv", kwargs={"code": "17"}),
+    ]
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert "Rahasia draf" not in body, url
+        assert str(draft.uid) not in body, url
+
+
+def test_region_feed_has_only_that_region_and_is_publicly_cacheable(client, bengkulu):
+    factories.outreach_event("17.01.01.2001", when=at(2), title="Di 17.01")
+    factories.outreach_event("17.02.01.2001", when=at(2), title="Di 17.02")
+    response = client.get("/sosialisasi/wilayah/17.02/kalender.ics")
+    assert set(parse(response)) == {"Di 17.02"}
+    assert "public" in response["Cache-Control"] and "max-age=900" in response["Cache-Control"]
+    assert "Sosialisasi Pilkada Kabupaten 17.02" in response.content.decode()
+    assert client.get("/sosialisasi/wilayah/17.99/kalender.ics").status_code == 404
+    # Villages are too small for a feed of their own.
+    assert client.get("/sosialisasi/wilayah/17.02.01.2001/kalender.ics").status_code == 404
+
+
+def test_filtered_feed_honours_calendar_filters(client, bengkulu):
+    factories.outreach_event("17.01.01.2001", when=at(2), title="Forum", segments=["perempuan"])
+    factories.outreach_event("17.01", when=at(2), title="Radio", method="radio")
+    assert set(parse(client.get("/sosialisasi/kalender.ics?metode=radio"))) == {"Radio"}
+    assert set(parse(client.get("/sosialisasi/kalender.ics?segmen=perempuan"))) == {"Forum"}
+
+
+def test_json_and_csv_feeds_carry_the_same_records(client, event):
+    data = json.loads(client.get(reverse("outreach:feed_json")).content)
+    assert data["count"] == 1
+    record = data["events"][0]
+    assert record["uid"] == f"{event.uid}@127.0.0.1"
+    assert record["starts_at"] == at(3).isoformat()
+    assert (record["method"], record["face_to_face"], record["segments"]) == (
+        "forum_warga",
+        True,
+        ["masyarakat_umum"],
+    )
+    assert (record["regency"], record["district"], record["village"]) == (
+        "Kabupaten 17.01",
+        "Kecamatan 17.01.01",
+        "Desa 17.01.01.2001",
+    )
+    response = client.get(reverse("outreach:feed_csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    assert rows[0]["uid"] == record["uid"]
+    assert rows[0]["starts_at"] == record["starts_at"]
+    assert rows[0]["segments"] == "masyarakat_umum"
+
+
+def test_csv_feed_neutralises_formulas(client, bengkulu):
+    factories.outreach_event("17.01.01.2001", when=at(2), title="=HYPERLINK(1)")
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/sosialisasi/data.csv").content.decode("utf-8-sig")))
+    )
+    assert rows[0]["title"] == "'=HYPERLINK(1)"
+
+
+def test_feed_answers_304_and_changes_etag_on_change(client, event):
+    url = reverse("outreach:feed_ics")
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    event_status_change(actor=None, event=event, status="cancelled")
+    second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+
+
+def test_event_ics_download(client, event):
+    response = client.get(reverse("outreach:event_ics", args=[event.pk]))
+    assert response["Content-Disposition"] == f'attachment; filename="sosialisasi-{event.pk}.ics"'
+    assert set(parse(response)) == {"Forum warga Desa Satu"}
+
+
+@pytest.mark.parametrize("n", [2, 25])
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/sosialisasi/kalender.ics", 3),
+        ("/sosialisasi/data.json?kab=17.02", 3),
+        ("/sosialisasi/data.csv?segmen=perempuan", 3),
+        ("/sosialisasi/wilayah/17.02/kalender.ics", 4),
+    ],
+)
+def test_feed_query_count_is_constant(client, many_events, django_assert_num_queries, n, url,
+                                      queries):  # fmt: skip
+    many_events(n)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_feed_rebuilt_after_one_event_changes_keeps_the_others(client, bengkulu):
+    from django.core.cache import cache
+
+    from outreach.feeds import _vevent_key
+
+    first = factories.outreach_event("17.01.01.2001", when=at(2), title="Forum pertama")
+    second = factories.outreach_event("17.01.01.2002", when=at(4), title="Forum kedua")
+    url = reverse("outreach:region_feed_ics", args=["17.01"])
+    before = parse(client.get(url))
+    kept = cache.get(_vevent_key(second, "id"))
+    old_key = _vevent_key(first, "id")
+
+    event_update(actor=None, event=first, title="Forum pertama pindah", venue="Aula kecamatan")
+    second.refresh_from_db()
+
+    after = parse(client.get(url))
+    assert sorted(after) == ["Forum kedua", "Forum pertama pindah"]
+    assert "Aula kecamatan" in str(after["Forum pertama pindah"]["LOCATION"])
+    assert after["Forum pertama pindah"]["SEQUENCE"] == before["Forum pertama"]["SEQUENCE"] + 1
+    assert after["Forum kedua"].to_ical() == before["Forum kedua"].to_ical()
+    # The unchanged event came from its own cache entry, the changed one was built again.
+    assert kept is not None and cache.get(_vevent_key(second, "id")) == kept
+    first.refresh_from_db()
+    assert _vevent_key(first, "id") != old_key
+    assert b"Forum pertama pindah" in cache.get(_vevent_key(first, "id"))
+
+
+def test_feed_events_are_kept_per_language(client, event):
+    from django.core.cache import cache
+
+    from outreach.feeds import _vevent_key
+
+    client.get(reverse("outreach:feed_ics"))
+    client.cookies.load({"django_language": "en"})
+    client.get(reverse("outreach:feed_ics"))
+
+    assert cache.get(_vevent_key(event, "id")) is not None
+    assert cache.get(_vevent_key(event, "en")) is not None
+
+
+def test_empty_feed_is_still_a_valid_calendar(client, bengkulu):
+    response = client.get("/sosialisasi/wilayah/17.02/kalender.ics")
+
+    calendar = Calendar.from_ical(response.content)
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE"]
+    assert calendar.subcomponents[0]["TZID"] == "Asia/Jakarta"
+
+
+def test_feed_varies_on_the_language_cookie_and_header(client, event):
+    response = client.get(reverse("outreach:feed_ics"))
+
+    # Accept-Encoding too: shared responses are sent gzipped to clients that take it.
+    assert {v.strip() for v in response["Vary"].split(",")} == {
+        "Accept-Language",
+        "Cookie",
+        "Accept-Encoding",
+    }

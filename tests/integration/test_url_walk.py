@@ -1,0 +1,481 @@
+"""Every URL of both apps, asked by people who must not see another scope's objects.
+
+The world: province 17 with regencies 17.01 and 17.02. Everything the walk points at belongs to
+regency 17.02 (its KPU, its Polres, a meeting, a task, a draft outreach event), and carries the
+marker RAHASIA in its title. The visitors belong elsewhere: nobody logged in, a liaison of Bawaslu
+17.01, and KPU staff of regency 17.01. For each URL pattern (read from the resolver, so a new
+pattern without an entry here fails the walk) each visitor GETs and POSTs: no answer is a 500, no
+out-of-scope object answers 200 or a success redirect, and no page that does answer shows RAHASIA.
+
+Then garbage in every query parameter must never answer a 500. Every run sends each URL a sample
+of the garbage values, chosen by a seed that moves on each day (printed in pytest's header; set
+PILKADA_WALK_SEED to repeat a run); the full walk, every value on every URL, carries the `fuzz`
+marker and runs with `make fuzz` (`pytest -m fuzz`).
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from coordination.enums import AgencyKind, DeliveryKind, DeliveryStatus, TaskStatus
+from coordination.models import Agency, Checklist, Delivery, ElectionStage, Region
+from coordination.services.meeting_records import meeting_document_add
+from coordination.services.readiness import task_status_update
+from kerawanan.models import IkpDimension
+from tests import factories
+from tests.conftest import walk_seed
+
+SECRET = "RAHASIA"
+APPS = ("coordination", "outreach", "kerawanan")
+
+# How each URL's object relates to the visitors: "scoped" objects belong to regency 17.02 and must
+# never answer 200 to them; "open" pages (lists, forms, public pages) may answer, but never with
+# an out-of-scope object on them.
+SCOPED, OPEN = "scoped", "open"
+
+
+def _walk(resolver, namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def app_url_names() -> list[str]:
+    return sorted(n for n in set(_walk(get_resolver())) if n.split(":")[0] in APPS)
+
+
+def _risks_of_every_visibility(region, owner, meeting) -> dict:
+    """A risk of each visibility in a village of 17.02, on the 17.02 meeting's agenda."""
+    from kerawanan.services.agenda import agenda_add
+    from kerawanan.services.risks import risk_create
+    from kerawanan.services.taxonomy import dimensions_seed
+
+    dimensions_seed()
+    dimension = IkpDimension.objects.filter(parent__isnull=True).first()
+    risks = {
+        visibility: risk_create(
+            actor=None,
+            title=f"Kerawanan {SECRET} {visibility}",
+            category="keamanan",
+            dimension=dimension,
+            likelihood=5,
+            impact=5,
+            source="polri_tni",
+            region=Region.objects.get(code="17.02.01.2001"),
+            tps_numbers=[3],
+            owner=owner,
+            visibility=visibility,
+        )
+        for visibility in ("terbatas", "rahasia", "ringkas_publik")
+    }
+    agenda_add(actor=None, meeting=meeting, risks=list(risks.values()))
+    return risks
+
+
+@pytest.fixture
+def world(bengkulu, django_capture_on_commit_callbacks):
+    own = Region.objects.get(code="17.01")
+    other = Region.objects.get(code="17.02")
+    staff_own = factories.kpu_staff(own, email="kpu.kab1@uji.test")
+    staff_other = factories.kpu_staff(other, email="kpu.kab2@uji.test")
+    kpu_other = Agency.objects.get(kind=AgencyKind.KPU, region=other)
+    bawaslu_own = factories.AgencyFactory(name="Bawaslu 17.01", kind=AgencyKind.BAWASLU, region=own)
+    liaison_own = factories.liaison(bawaslu_own, email="bawaslu.kab1@uji.test")
+    polres_other = factories.AgencyFactory(name="Polres 17.02", kind=AgencyKind.POLRI, region=other)
+    polres_liaison = factories.liaison(polres_other, email="polres.kab2@uji.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = factories.meeting(
+            region=other,
+            organiser=kpu_other,
+            invited=[kpu_other, polres_other],
+            title=f"Rapat {SECRET} Kab 17.02",
+            starts_at=timezone.now() - dt.timedelta(hours=3),
+            status="held",
+        )
+        document = meeting_document_add(
+            actor=staff_other,
+            meeting=meeting,
+            upload=SimpleUploadedFile(f"{SECRET}.pdf", b"%PDF-1.4 uji"),
+        )
+    delivery = Delivery.objects.create(
+        meeting=meeting,
+        person=polres_liaison,
+        kind=DeliveryKind.REMINDER,
+        key="60m@20241120T0200Z",
+        email=polres_liaison.email,
+        status=DeliveryStatus.FAILED,
+        next_attempt_at=timezone.now(),
+    )
+    election = factories.ElectionFactory()
+    stage = ElectionStage.objects.create(
+        election=election,
+        name="Kampanye",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    checklist = Checklist.objects.create(name="Logistik", election=election)
+    task = factories.ReadinessTaskFactory(
+        region=other, agency=polres_other, election=election, title=f"Tugas {SECRET} 17.02"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        update = task_status_update(
+            actor=polres_liaison,
+            task=task,
+            status=TaskStatus.AT_RISK,
+            note=f"Catatan {SECRET}",
+            evidence_file=SimpleUploadedFile(f"{SECRET}.jpg", factories.jpeg_bytes()),
+        )
+    draft = factories.outreach_event("17.02.01.2001", status="draft", title=f"Draf {SECRET} 17.02")
+    risks = _risks_of_every_visibility(other, polres_other, meeting)
+    dimension = IkpDimension.objects.filter(parent__isnull=True).first()
+    today = timezone.localdate()
+    targets = {
+        "coordination:staff_home": (OPEN, {}),
+        "coordination:profile": (OPEN, {}),
+        "coordination:agency_list": (OPEN, {}),
+        "coordination:agency_create": (OPEN, {}),
+        "coordination:agency_detail": (SCOPED, {"pk": polres_other.pk}),
+        "coordination:invitation_create": (OPEN, {}),
+        "coordination:invitation_accept": (OPEN, {"token": "bukan-token"}),
+        "coordination:meeting_deliveries": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_delivery_retry": (
+            SCOPED,
+            {"pk": meeting.pk, "delivery_pk": delivery.pk},
+        ),
+        "coordination:reminder_defaults": (OPEN, {}),
+        "coordination:digest_preference": (OPEN, {}),
+        "coordination:meeting_list": (OPEN, {}),
+        "coordination:my_meetings": (OPEN, {}),
+        "coordination:meeting_create": (OPEN, {}),
+        "coordination:meeting_detail": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_edit": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_cancel": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_respond": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_attendance": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_minutes": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_document_add": (SCOPED, {"pk": meeting.pk}),
+        "coordination:meeting_document": (SCOPED, {"pk": meeting.pk, "doc_pk": document.pk}),
+        "coordination:meeting_document_delete": (
+            SCOPED,
+            {"pk": meeting.pk, "doc_pk": document.pk},
+        ),
+        "coordination:task_list": (OPEN, {}),
+        "coordination:task_create": (OPEN, {}),
+        "coordination:task_import": (OPEN, {}),
+        "coordination:checklist_stamp": (OPEN, {}),
+        "coordination:update_feed": (OPEN, {}),
+        "coordination:task_detail": (SCOPED, {"pk": task.pk}),
+        "coordination:task_edit": (SCOPED, {"pk": task.pk}),
+        "coordination:task_status_fragment": (SCOPED, {"pk": task.pk}),
+        "coordination:task_evidence": (SCOPED, {"pk": task.pk, "update_pk": update.pk}),
+        "coordination:dashboard": (OPEN, {}),
+        "coordination:dashboard_agencies": (OPEN, {}),
+        "coordination:election_list": (OPEN, {}),
+        "coordination:election_create": (OPEN, {}),
+        "coordination:election_detail": (OPEN, {"pk": election.pk}),
+        "coordination:election_edit": (OPEN, {"pk": election.pk}),
+        "coordination:stage_create": (OPEN, {"pk": election.pk}),
+        "coordination:stage_edit": (OPEN, {"pk": stage.pk}),
+        "coordination:checklist_create": (OPEN, {"pk": election.pk}),
+        "coordination:checklist_detail": (OPEN, {"pk": checklist.pk}),
+        "coordination:checklist_edit": (OPEN, {"pk": checklist.pk}),
+        "outreach:calendar": (OPEN, {}),
+        "outreach:calendar_month_current": (OPEN, {}),
+        "outreach:calendar_month": (OPEN, {"year": today.year, "month": today.month}),
+        "outreach:calendar_week_current": (OPEN, {}),
+        "outreach:calendar_week": (OPEN, {"day": today.isoformat()}),
+        "outreach:event_short": (SCOPED, {"pk": draft.pk}),
+        "outreach:event_detail": (SCOPED, {"pk": draft.pk, "slug": draft.slug}),
+        "outreach:event_ics": (SCOPED, {"pk": draft.pk}),
+        "outreach:event_card": (SCOPED, {"pk": draft.pk, "version": draft.sequence}),
+        "outreach:feed_ics": (OPEN, {}),
+        "outreach:feed_json": (OPEN, {}),
+        "outreach:feed_csv": (OPEN, {}),
+        "outreach:region_feed_ics": (OPEN, {"code": "17.02"}),
+        "outreach:region_feed_json": (OPEN, {"code": "17.02"}),
+        "outreach:region_feed_csv": (OPEN, {"code": "17.02"}),
+        "outreach:manage_list": (OPEN, {}),
+        "outreach:manage_create": (OPEN, {}),
+        "outreach:manage_import": (OPEN, {}),
+        "outreach:manage_import_template": (OPEN, {}),
+        "outreach:manage_import_template_xlsx": (OPEN, {}),
+        "outreach:manage_region_children": (OPEN, {"code": "17.02"}),
+        "outreach:manage_detail": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_update": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_status": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_delete": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_report": (SCOPED, {"pk": draft.pk}),
+        "outreach:manage_duplicate": (SCOPED, {"pk": draft.pk}),
+        "outreach:coverage": (OPEN, {}),
+        "outreach:coverage_csv": (OPEN, {}),
+        "outreach:coverage_xlsx": (OPEN, {}),
+        "outreach:coverage_regency": (SCOPED, {"code": "17.02"}),
+        "outreach:coverage_regency_csv": (SCOPED, {"code": "17.02"}),
+        "outreach:coverage_regency_xlsx": (SCOPED, {"code": "17.02"}),
+        "kerawanan:risk_list": (OPEN, {}),
+        "kerawanan:risk_create": (OPEN, {}),
+        "kerawanan:risk_detail": (SCOPED, {"pk": risks["rahasia"].pk}),
+        "kerawanan:risk_edit": (SCOPED, {"pk": risks["rahasia"].pk}),
+        "kerawanan:mitigation": (SCOPED, {"pk": risks["rahasia"].pk}),
+        "kerawanan:agenda_add": (SCOPED, {"pk": risks["rahasia"].pk}),
+        "kerawanan:agenda_high_risks": (SCOPED, {"meeting_pk": meeting.pk}),
+        "kerawanan:agenda_remove": (SCOPED, {"meeting_pk": meeting.pk, "pk": risks["rahasia"].pk}),
+        "kerawanan:import": (OPEN, {}),
+        "kerawanan:import_template": (OPEN, {"kind": "xlsx"}),
+        "kerawanan:heat": (OPEN, {}),
+        "kerawanan:heat_region": (OPEN, {"code": "17.02"}),
+        "kerawanan:public_summary": (OPEN, {}),
+        "kerawanan:public_summary_region": (OPEN, {"code": "17"}),
+        "kerawanan:dimension_list": (OPEN, {}),
+        "kerawanan:dimension_edit": (OPEN, {"pk": dimension.pk}),
+        "kerawanan:region_children": (OPEN, {"code": "17.02"}),
+    }
+    # Filters that point at the other regency's objects: an open page must ignore them or
+    # answer 404, never list what they select.
+    leak_query = {
+        "region": "17.02",
+        "regency": "17.02",
+        "district": "17.02.01",
+        "agency": str(polres_other.pk),
+        "status": "draft",
+        "when": "all",
+        "wilayah": "17.02",
+        "pemilik": str(polres_other.pk),
+        "visibilitas": "rahasia",
+    }
+    visitors = {"anonymous": None, "liaison_17.01": liaison_own, "staff_17.01": staff_own}
+    return {"targets": targets, "visitors": visitors, "leak_query": leak_query, "risks": risks}
+
+
+def _body(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def test_walk_covers_every_url_pattern(world):
+    assert app_url_names() == sorted(world["targets"])
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "liaison_17.01", "staff_17.01"])
+def test_walk_nothing_out_of_scope_and_no_500(client, world, visitor):
+    person = world["visitors"][visitor]
+    client.raise_request_exception = False
+    if person is not None:
+        client.force_login(person)
+    problems = []
+    for name, (kind, kwargs) in sorted(world["targets"].items()):
+        url = reverse(name, kwargs=kwargs)
+        for method in ("get", "post"):
+            for query in ({}, world["leak_query"]):
+                if method == "post" and query:
+                    continue
+                response = getattr(client, method)(url, query)
+                status = response.status_code
+                where = f"{visitor} {method.upper()} {url} {query or ''} -> {status}"
+                if status >= 500:
+                    problems.append(f"server error: {where}")
+                    continue
+                if kind == SCOPED:
+                    if status == 200 or (status == 302 and person is not None):
+                        problems.append(f"out-of-scope object answered: {where}")
+                    if status == 302 and person is None:
+                        assert "/akun/login/" in response["Location"], where
+                if status == 200 and SECRET.encode() in _body(response):
+                    problems.append(f"out-of-scope object shown: {where}")
+    assert problems == [], "\n".join(problems)
+
+
+RISK_URLS = [
+    "kerawanan:risk_detail",
+    "kerawanan:risk_edit",
+    "kerawanan:mitigation",
+    "kerawanan:agenda_add",
+]
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "liaison_17.01", "staff_17.01"])
+@pytest.mark.parametrize("visibility", ["terbatas", "rahasia", "ringkas_publik"])
+def test_walk_risks_of_every_visibility_stay_out_of_scope(client, world, visitor, visibility):
+    """The walk above points at the rahasia risk; the other two are just as out of scope."""
+    person = world["visitors"][visitor]
+    if person is not None:
+        client.force_login(person)
+    risk = world["risks"][visibility]
+    for name in RISK_URLS:
+        url = reverse(name, kwargs={"pk": risk.pk})
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            assert status in ((302,) if person is None else (403, 404, 405)), (name, method, status)
+    listing = client.get(reverse("kerawanan:risk_list"), {"wilayah": "17.02"})
+    assert SECRET.encode() not in listing.content
+
+
+# --- garbage in, never a 500 ------------------------------------------------------------------
+
+GARBAGE_VALUES = [
+    "abc",
+    "99999",
+    "-1",
+    "0",
+    "²",  # a digit to str.isdigit(), not to int()
+    "1e9",
+    "9" * 30,
+    "2024-13-45",
+    "17.99.99",
+    "../../etc/passwd",
+    "x" * 5000,
+    "\u0000",
+    "' OR 1=1 --",
+    "<script>",
+]
+GARBAGE_KEYS = [
+    "page", "region", "regency", "district", "village", "agency", "agency_kind", "category",
+    "status", "stage", "election", "overdue", "q", "when", "kind", "method", "segment",
+    "segments", "from", "to", "start", "end", "date", "day", "year", "month", "view", "fmt",
+    "format", "next", "sort", "order", "code", "checklist", "meeting", "lang",
+    # the outreach calendar's and forms' own names, the dashboard's root
+    "prov", "kab", "kec", "metode", "segmen", "dari", "sampai", "root", "wilayah_kab",
+    "wilayah_kec", "wilayah_desa", "districts", "codes", "dates", "template",
+]  # fmt: skip
+
+
+GARBAGE_VISITORS = ["anonymous", "staff_17.01", "superuser"]
+# The sampled walk of every run gives each URL this many garbage values (each with GET and POST).
+VALUES_PER_URL = 3
+
+
+def sampled_values(seed: int, url_index: int, visitor_index: int) -> list[str]:
+    """VALUES_PER_URL consecutive garbage values, from a start that moves on by VALUES_PER_URL
+    with each seed: five consecutive seeds give every URL every value, and each run spreads all
+    the values over the URLs."""
+    start = seed * VALUES_PER_URL + url_index + 5 * visitor_index
+    return [GARBAGE_VALUES[(start + step) % len(GARBAGE_VALUES)] for step in range(VALUES_PER_URL)]
+
+
+def test_sampled_values_cover_every_value_of_every_url_in_five_runs():
+    runs = -(-len(GARBAGE_VALUES) // VALUES_PER_URL)
+    assert runs == 5
+    for url_index in range(80):
+        for visitor_index in range(len(GARBAGE_VISITORS)):
+            for first in (0, 739_000):
+                seen = [
+                    value
+                    for seed in range(first, first + runs)
+                    for value in sampled_values(seed, url_index, visitor_index)
+                ]
+                assert sorted(set(seen)) == sorted(GARBAGE_VALUES)
+
+
+def _garbage_walk(client, world, superuser, visitor, values_of) -> list[str]:
+    """GET and POST every URL with every garbage key set to each of `values_of(url_index)`;
+    answer the requests that got a 5xx."""
+    person = superuser if visitor == "superuser" else world["visitors"][visitor]
+    client.raise_request_exception = False
+    if person is not None:
+        client.force_login(person)
+    problems = []
+    for index, (name, (_kind, kwargs)) in enumerate(sorted(world["targets"].items())):
+        url = reverse(name, kwargs=kwargs)
+        for value in values_of(index):
+            query = dict.fromkeys(GARBAGE_KEYS, value)
+            for method in ("get", "post"):
+                status = getattr(client, method)(url, query).status_code
+                if status >= 500:
+                    problems.append(f"{visitor} {method.upper()} {url} ={value[:20]!r} -> {status}")
+    return problems
+
+
+@pytest.mark.parametrize("visitor", GARBAGE_VISITORS)
+def test_walk_garbage_query_parameters_sampled_never_500(client, world, superuser, visitor):
+    seed = walk_seed()
+    visitor_index = GARBAGE_VISITORS.index(visitor)
+    problems = _garbage_walk(
+        client, world, superuser, visitor, lambda i: sampled_values(seed, i, visitor_index)
+    )
+    assert problems == [], f"seed {seed} (PILKADA_WALK_SEED={seed} repeats it):\n" + "\n".join(
+        problems
+    )
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("visitor", GARBAGE_VISITORS)
+def test_walk_garbage_query_parameters_never_500(client, world, superuser, visitor):
+    problems = _garbage_walk(client, world, superuser, visitor, lambda _index: GARBAGE_VALUES)
+    assert problems == [], "\n".join(problems)
+
+
+SHELL_URLS = {
+    "home": {},
+    "about_data": {},
+    "healthz": {},
+    "robots_txt": {},
+    "sitemap": {},
+    "sitemap_section": {"section": "acara"},
+    "favicon": {},
+    "apple_touch_icon": {},
+    "web_manifest": {},
+    "security_txt": {},
+    "language_switch": {"code": "en"},
+    "account_login": {},
+}
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "staff_17.01"])
+def test_walk_head_answers_wherever_get_does(client, world, settings, visitor):
+    settings.PILKADA_SECURITY_CONTACT = ["keamanan@uji.test"]
+    person = world["visitors"][visitor]
+    client.raise_request_exception = False
+    if person is not None:
+        client.force_login(person)
+    urls = [reverse(name, kwargs=kwargs) for name, (_kind, kwargs) in world["targets"].items()]
+    urls += [reverse(name, kwargs=kwargs) for name, kwargs in SHELL_URLS.items()]
+    problems = []
+    for url in sorted(urls):
+        get = client.get(url).status_code
+        head = client.head(url)
+        if get == 405:
+            continue  # a POST-only action
+        if head.status_code != get:
+            problems.append(f"{visitor} {url}: GET {get}, HEAD {head.status_code}")
+        elif head.content:
+            problems.append(f"{visitor} {url}: HEAD answered with a body")
+
+
+# (what, method, data): oversized management forms of every formset prefix in use, one parameter
+# repeated past PILKADA_MAX_VALUES_PER_FIELD (600), and past Django's 1,000 fields in all.
+PREFIXES = ("items", "actions", "form")
+
+OVERSIZED = [
+    ("total forms 2**31", "post", {f"{p}-TOTAL_FORMS": "2147483648" for p in PREFIXES}),
+    ("total forms 1000", "post", {"items-TOTAL_FORMS": "1000", "items-INITIAL_FORMS": "0"}),
+    ("initial forms huge", "post", {"actions-INITIAL_FORMS": "9" * 40}),
+    ("700 repeated ids", "post", {"invited_agencies": ["1"] * 700}),
+    ("700 repeated query ids", "get", {"region": ["17.02"] * 700}),
+    ("5000 repeated parameters", "get", {"agency": [str(n) for n in range(5000)]}),
+    ("5000 repeated fields", "post", {"present": [str(n) for n in range(5000)]}),
+]  # fmt: skip
+
+SHORT_BODY = 200
+
+
+@pytest.mark.parametrize("what,method,data", OVERSIZED, ids=[row[0] for row in OVERSIZED])
+def test_walk_oversized_requests_get_a_short_400(client, world, superuser, what, method, data):
+    client.raise_request_exception = False
+    problems = []
+    for visitor, person in [("anonymous", None), ("superuser", superuser)]:
+        if person is not None:
+            client.force_login(person)
+        for name, (_kind, kwargs) in sorted(world["targets"].items()):
+            url = reverse(name, kwargs=kwargs)
+            response = getattr(client, method)(url, data)
+            body = _body(response)
+            if response.status_code != 400 or len(body) > SHORT_BODY:
+                problems.append(f"{visitor} {url}: {response.status_code}, {len(body)} bytes")
+    assert problems == [], "\n".join(problems)
