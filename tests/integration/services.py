@@ -262,7 +262,13 @@ def broken_broker():
     which tasks run eagerly in this process again."""
     from pilkada.celery import app
 
-    previous = app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager
+    # The stored values, not the properties: `conf.broker_write_url` reads as broker_url when
+    # unset, and writing that back would pin the write URL for every later test.
+    previous = (
+        app.conf.get("broker_url"),
+        app.conf.get("broker_write_url"),
+        app.conf.task_always_eager,
+    )
 
     def reset_pools():
         app._pool = None

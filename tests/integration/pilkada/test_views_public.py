@@ -17,6 +17,7 @@ def test_healthz_with_real_redis_broker(client, db, redis_url, monkeypatch):
 
 def test_healthz_answers_503_when_broker_is_down(client, db, monkeypatch):
     monkeypatch.setattr(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(current_app.conf, "broker_write_url", "redis://127.0.0.1:1/0")
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["broker"] == "error"
