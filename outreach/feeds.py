@@ -6,6 +6,7 @@ bytes, the same ETag and a 304 for a client that already has them.
 
 import io
 import json
+from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vDuration, vUri
 
 from outreach import conf
 from outreach.display import absolute, event_path, place_text, public_report, region_chain
@@ -44,7 +45,11 @@ def ics_body(events, *, name: str, description: str = "") -> bytes:
     cal.add("x-wr-calname", name)
     if description:
         cal.add("x-wr-caldesc", description)
-    cal.add("x-published-ttl", "PT6H")
+    # Both refresh hints (the older X-PUBLISHED-TTL and RFC 7986's REFRESH-INTERVAL) equal the
+    # HTTP max-age, so a cancellation reaches a subscriber within the time the proxy may keep it.
+    refresh = timedelta(seconds=conf.get("OUTREACH_FEED_MAX_AGE"))
+    cal.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(refresh).to_ical().decode())
     # RFC 5545 wants at least one component in a calendar: an empty feed carries the portal's zone.
     zones = sorted({event.region.timezone for event in events}) or [settings.TIME_ZONE]
     for zone in zones:
@@ -108,6 +113,13 @@ def _vevent(event, labels: dict) -> Event:
     item.add("description", "\n\n".join(lines))
     item.add("location", place_text(event))
     item.add("url", url)
+    if event.online_url:
+        # RFC 7986: clients that know CONFERENCE show a "join" button.
+        item.add(
+            "conference",
+            vUri(event.online_url),
+            parameters={"VALUE": "URI", "LABEL": event.channel or method},
+        )
     item.add("categories", [method])
     item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
     item.add("transp", "TRANSPARENT")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from coordination.enums import RegionLevel
 from coordination.models import Region
-from outreach.display import absolute
+from outreach.display import absolute, filter_summary
 from outreach.feeds import csv_body, ics_body, json_body
 from outreach.forms.calendar import CalendarFilterForm
 from outreach.http import cached_body, public_resource
@@ -25,14 +25,17 @@ CONTENT_TYPES = {
 }
 
 
-def _respond(request, *, fmt: str, filters: EventFilters, name: str, filename: str):
+def _respond(request, *, fmt: str, filters: EventFilters, name, filename: str):
+    """`name` is the feed's title, or a function making it (read only when the body is built)."""
+
     def build() -> bytes:
         events = feed_events(filters=filters)
+        if fmt == "csv":
+            return csv_body(events)
+        title = name() if callable(name) else name
         if fmt == "ics":
-            return ics_body(events, name=name, description=_("Jadwal sosialisasi Pilkada"))
-        if fmt == "json":
-            return json_body(events, name=name, feed_url=absolute(request.get_full_path()))
-        return csv_body(events)
+            return ics_body(events, name=title, description=_("Jadwal sosialisasi Pilkada"))
+        return json_body(events, name=title, feed_url=absolute(request.get_full_path()))
 
     body = cached_body(request, build)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
@@ -47,7 +50,18 @@ def _feed(fmt: str):
     @public_resource(f"feed-{fmt}", feed=True)
     def view(request):
         filters = CalendarFilterForm(request.GET).filters()
-        name = _("Sosialisasi Pilkada")
+
+        def name() -> str:
+            # A filtered feed says its filter, so a subscriber with several tells them apart.
+            if filters.is_empty:
+                return _("Sosialisasi Pilkada")
+            chosen = list(
+                Region.objects.filter(code=filters.region_code).values_list("code", "name")
+            )
+            regions = {"districts": chosen, "regencies": chosen, "provinces": chosen}
+            words = filter_summary(filters, regions)
+            return _("Sosialisasi Pilkada: %(filter)s") % {"filter": ", ".join(words)}
+
         return _respond(request, fmt=fmt, filters=filters, name=name, filename="sosialisasi")
 
     view.__name__ = f"feed_{fmt}"

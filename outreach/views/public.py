@@ -192,7 +192,9 @@ def event_detail(request, pk: int, slug: str):
             "card_url": display.absolute(share.card_path(event)),
             "whatsapp_url": share.whatsapp_url(event),
             "regency_feed": (
-                reverse("outreach:region_feed_ics", kwargs={"code": event.regency_code})
+                display.absolute(
+                    reverse("outreach:region_feed_ics", kwargs={"code": event.regency_code})
+                )
                 if event.regency_code
                 else None
             ),

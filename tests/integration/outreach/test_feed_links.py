@@ -23,3 +23,12 @@ def test_calendar_filtered_by_regency_offers_the_regency_feed(client, regions, s
     html = client.get(reverse("outreach:calendar"), {"kab": "17.02"}).content.decode()
     feed = reverse("outreach:region_feed_ics", kwargs={"code": "17.02"})
     assert f'value="https://pilkada.example.id{feed}"' in html
+
+
+def test_event_page_subscribe_link_is_webcal_to_the_regency_feed(client, regions, settings):
+    from tests.factories import outreach_event
+
+    settings.SITE_URL = "https://pilkada.example.id"
+    event = outreach_event("17.02.01.2001")
+    html = client.get(f"/sosialisasi/acara/{event.pk}-{event.slug}/").content.decode()
+    assert 'href="webcal://pilkada.example.id/sosialisasi/wilayah/17.02/kalender.ics"' in html

@@ -165,7 +165,7 @@ def test_event_ics_download(client, event):
     ("url", "queries"),
     [
         ("/sosialisasi/kalender.ics", 3),
-        ("/sosialisasi/data.json?kab=17.02", 3),
+        ("/sosialisasi/data.json?kab=17.02", 4),
         ("/sosialisasi/data.csv?segmen=perempuan", 3),
         ("/sosialisasi/wilayah/17.02/kalender.ics", 4),
     ],
@@ -234,3 +234,32 @@ def test_feed_varies_on_the_language_cookie_and_header(client, event):
         "Cookie",
         "Accept-Encoding",
     }
+
+
+def test_feed_refresh_hints_match_the_http_max_age(client, event, settings):
+    settings.OUTREACH_FEED_MAX_AGE = 900
+    response = client.get(reverse("outreach:feed_ics"))
+    calendar = Calendar.from_ical(response.content)
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT15M\r\n" in response.content
+    assert str(calendar["X-PUBLISHED-TTL"]) == "PT15M"
+    assert "max-age=900" in response["Cache-Control"]
+
+
+def test_online_link_is_an_rfc7986_conference(client, bengkulu):
+    factories.outreach_event(
+        "17.01.01.2001", when=at(3), title="Siaran daring", online_url="https://meet.example.id/x"
+    )
+    item = parse(client.get(reverse("outreach:feed_ics")))["Siaran daring"]
+    assert str(item["CONFERENCE"]) == "https://meet.example.id/x"
+    assert item["CONFERENCE"].params["VALUE"] == "URI"
+
+
+def test_filtered_feed_is_named_after_its_filter(client, bengkulu):
+    factories.outreach_event("17.01.01.2001", when=at(3), title="Radio Kaur", method="radio")
+    response = client.get(reverse("outreach:feed_ics"), {"metode": "radio", "kab": "17.01"})
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["X-WR-CALNAME"]) == "Sosialisasi Pilkada: Kabupaten 17.01, Radio"
+    unfiltered = Calendar.from_ical(client.get(reverse("outreach:feed_ics")).content)
+    assert str(unfiltered["X-WR-CALNAME"]) == "Sosialisasi Pilkada"
+    data = client.get(reverse("outreach:feed_json"), {"kab": "17.01"}).json()
+    assert data["title"] == "Sosialisasi Pilkada: Kabupaten 17.01"
