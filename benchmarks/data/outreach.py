@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -18,15 +17,15 @@ from django.utils.text import slugify
 
 from benchmarks.data.copy import copy_model, reset_sequence
 
-if TYPE_CHECKING:
-    from benchmarks.data.national import Generator
-
 FULL_EVENTS_DAYS_BEFORE = 150
 FULL_EVENTS_DAYS_AFTER = 60
 STATUS_WEIGHTS = [("published", 55), ("done", 30), ("cancelled", 5), ("draft", 10)]
 
 
-def make_outreach_events(generator: "Generator") -> dict[str, int]:
+def make_outreach_events(generator) -> dict[str, int]:
+    """The events of the national dataset; `generator` is its `Generator` (seeded random streams
+    and the regions), passed in rather than imported, so this module and the generator that calls
+    it do not import each other."""
     from outreach.enums import AudienceSegment, OutreachMethod, is_face_to_face
 
     event_model = apps.get_model("outreach", "OutreachEvent")

@@ -1,10 +1,9 @@
 """Reminder pipeline throughput: deliveries through Redis, a real worker and SMTP on loopback.
 
-Measured only when the reminder pipeline (delivery records and the send task) is part of the
-code base; otherwise the report says it is not available.
+What a run found; `pipeline_run` measures it (a module of its own, so the report can name the
+result without importing the measuring code and its services).
 """
 
-import importlib.util
 from dataclasses import dataclass
 
 
@@ -20,20 +19,3 @@ class PipelineResult:
     @property
     def per_second(self) -> float:
         return self.deliveries / self.seconds if self.seconds else 0.0
-
-
-def pipeline_available() -> str:
-    """Empty when the pipeline can be measured, else why not."""
-    if importlib.util.find_spec("coordination.notifications.outbox") is None:
-        return "the reminder/delivery pipeline (issue 5) is not on this branch"
-    return ""
-
-
-def measure_pipeline(*, deliveries: int, log) -> PipelineResult:
-    reason = pipeline_available()
-    if reason:
-        log(f"Reminder pipeline: not available ({reason})")
-        return PipelineResult(available=False, reason=reason)
-    from benchmarks.runner import pipeline_run
-
-    return pipeline_run.run_pipeline(deliveries=deliveries, log=log)

@@ -10,7 +10,8 @@ from django.db import connection
 from benchmarks.runner import proxy, report
 from benchmarks.runner.load import TRIVIAL_PATH, run_load
 from benchmarks.runner.pages import NotAvailable, Picks, measure_pages, url
-from benchmarks.runner.pipeline import measure_pipeline
+from benchmarks.runner.pipeline import PipelineResult
+from benchmarks.runner.pipeline_run import run_pipeline
 from benchmarks.runner.regions import measure_region_reload
 
 BENCH_DIR = Path(settings.VAR_DIR) / "bench"
@@ -98,13 +99,11 @@ class Command(BaseCommand):
             )
 
         if options["skip_pipeline"] or keys:
-            from benchmarks.runner.pipeline import PipelineResult
-
             why = "--only" if keys else "--skip-pipeline"
             pipeline = PipelineResult(available=False, reason=f"skipped ({why})")
         else:
             log("Reminder pipeline")
-            pipeline = measure_pipeline(deliveries=deliveries, log=lambda line: log("  " + line))
+            pipeline = run_pipeline(deliveries=deliveries, log=lambda line: log("  " + line))
 
         region_reload = None
         if not keys:
