@@ -211,8 +211,6 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
     def regency() -> str:
         return picks.busiest_regency
 
-    from benchmarks.runner.risks import risk_page_requests  # it builds on this module
-
     return [
         (
             "trivial",
@@ -296,17 +294,24 @@ def page_requests(picks: Picks) -> list[tuple[str, str, str, Callable[[], Reques
                 expect=(302,),
             ),
         ),
-    ] + risk_page_requests(picks)
+    ]
 
 
 def measure_pages(
-    *, runs: int, log: Callable[[str], None], only: set[str] = frozenset()
+    *,
+    runs: int,
+    log: Callable[[str], None],
+    only: set[str] = frozenset(),
+    more: tuple[Callable[[Picks], list], ...] = (),
 ) -> list[PageResult]:
-    """Every page, or the pages named in `only` (their keys) and the trivial view."""
+    """Every page, or the pages named in `only` (their keys) and the trivial view. `more` adds
+    the pages of other apps (each a function of the picks, as `risks.risk_page_requests`), so
+    their modules build on this one without this one importing them."""
     picks = Picks()
     empty_caches()
     results = []
-    for key, label, url_name, build in page_requests(picks):
+    requests = page_requests(picks) + [page for pages in more for page in pages(picks)]
+    for key, label, url_name, build in requests:
         if only and key not in only | {"trivial"}:
             continue
         result = PageResult(key=key, label=label, url_name=url_name)

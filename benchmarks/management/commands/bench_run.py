@@ -13,6 +13,7 @@ from benchmarks.runner.pages import NotAvailable, Picks, measure_pages, url
 from benchmarks.runner.pipeline import PipelineResult
 from benchmarks.runner.pipeline_run import run_pipeline
 from benchmarks.runner.regions import measure_region_reload
+from benchmarks.runner.risks import risk_page_requests
 
 BENCH_DIR = Path(settings.VAR_DIR) / "bench"
 
@@ -62,7 +63,9 @@ class Command(BaseCommand):
 
         load_average = report._load_average()
         log("Pages")
-        pages = measure_pages(runs=runs, log=lambda line: log("  " + line), only=keys)
+        pages = measure_pages(
+            runs=runs, log=lambda line: log("  " + line), only=keys, more=(risk_page_requests,)
+        )
 
         load = None
         load_note = "Skipped (--skip-load)."

@@ -8,7 +8,7 @@ from django.db import connection
 
 from benchmarks.data.national import bench_data_generate
 from benchmarks.data.risks import make_risks, risks_ensure, risks_target
-from benchmarks.runner.pages import page_requests
+from benchmarks.runner.risks import risk_page_requests
 from kerawanan.models import Mitigation, Risk, RiskChange
 
 SCALE = 0.0004
@@ -44,7 +44,7 @@ def test_register_at_tiny_scale_is_deterministic_and_reused(require_postgres):
 
 
 def test_bench_run_measures_the_register_pages():
-    keys = {key for key, _label, _name, _build in page_requests(picks=None)}
+    keys = {key for key, _label, _name, _build in risk_page_requests(picks=None)}
     assert {
         "risk_list_province",
         "risk_list_liaison",
