@@ -1,0 +1,66 @@
+"""The shape docs/architecture.md promises, checked on the code itself: no import circle except
+the outbox and the send task it enqueues (import-linter checks the directions; this checks that
+nothing goes round)."""
+
+import tomllib
+from pathlib import Path
+
+import grimp
+
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+# The idiomatic pair: the outbox enqueues its send task, the task calls the outbox back.
+ALLOWED = {frozenset({"coordination.notifications.outbox", "coordination.notifications.tasks"})}
+
+
+def _circles(graph) -> list[frozenset[str]]:
+    """Strongly connected components of more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    for root in sorted(graph.modules):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append(
+                        (child, iter(sorted(graph.find_modules_directly_imported_by(child))))
+                    )
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.add(member)
+                    if member == node:
+                        break
+                if len(members) > 1:
+                    found.append(frozenset(members))
+    return found
+
+
+def test_no_import_circle_beyond_the_outbox_and_its_task():
+    # The packages import-linter checks: a new app adds itself there, and so is checked here too.
+    packages = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["root_packages"]
+    circles = _circles(grimp.build_graph(*packages))
+    assert set(circles) >= ALLOWED  # the detector sees the one circle that is allowed
+    assert [sorted(c) for c in circles if c not in ALLOWED] == []
