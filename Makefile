@@ -51,11 +51,16 @@ test: install node-packages
 # over every URL, role, form field and query parameter (tests/integration/security/), with a fresh
 # seed, and the property that out-of-scope values in form fields are refused, at depth. Needs the
 # services `make test` needs. `make test` runs a fixed sample of both.
+# Then Schemathesis against the API's schema with API_FUZZ_EXAMPLES requests per operation and
+# caller (`make test`: 6).
 FUZZ_REQUESTS ?= 10000
+API_FUZZ_EXAMPLES ?= 300
 fuzz: install
 	$(PY) -m pytest -m fuzz -q -p no:cacheprovider $(PYTEST_ARGS)
 	PILKADA_FUZZ_REQUESTS=$(FUZZ_REQUESTS) PILKADA_FUZZ_SEED=random PILKADA_PROPERTY_EXAMPLES=40 \
 	  $(PY) -m pytest tests/integration/security -q -p no:cacheprovider $(PYTEST_ARGS)
+	PILKADA_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) PILKADA_FUZZ_SEED=random \
+	  $(PY) -m pytest tests/integration/api/test_schemathesis.py -q -p no:cacheprovider $(PYTEST_ARGS)
 
 # ruff for style; import-linter for the import rules of docs/architecture.md (pyproject.toml).
 lint: install
@@ -80,16 +85,30 @@ messages: install
 # PostgreSQL database and Redis db, and wrk (apt-get install wrk), for example:
 #   createdb -h 127.0.0.1 -U postgres pilkada_bench
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/pilkada_bench REDIS_URL=redis://127.0.0.1:6379/6 make bench
-# The dataset is generated once per scale (minutes at 1.0) and reused; BENCH_ARGS go to bench_run.
+# The dataset is generated once per scale (minutes at 1.0) and reused; BENCH_ARGS go to bench_run,
+# BENCH_MAIL_ARGS to bench_mail (mail throughput with 1 x 2 and 2 x 2 worker processes).
+# Every page is also measured on a small dataset (BENCH_SMALL_SCALE) in a second database of the
+# same server, BENCH_SMALL_DATABASE_URL (default: DATABASE_URL's database name + "_small"; create
+# it like the first), side by side with the national one.
 BENCH_SCALE ?= 1.0
+BENCH_SMALL_SCALE ?= 0.05
+BENCH_SMALL_DATABASE_URL ?= $(DATABASE_URL)_small
 BENCH_ARGS ?=
+BENCH_MAIL_ARGS ?=
+# The incident desk: report POSTs at --rate per second for --seconds against gunicorn while the
+# situation room is read, and --escalations incidents crossing their deadline in one minute.
+BENCH_INCIDENT_ARGS ?=
 bench: install
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to a dedicated PostgreSQL database."; exit 1; }
 	@test -n "$(REDIS_URL)" || { echo "Set REDIS_URL to a dedicated Redis database."; exit 1; }
 	@command -v wrk >/dev/null || { echo "wrk is needed for the throughput part: apt-get install wrk"; exit 1; }
+	DEBUG=false DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DEBUG=false DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) $(PY) manage.py bench_data --scale $(BENCH_SMALL_SCALE) --reuse
 	DEBUG=false $(PY) manage.py migrate --noinput -v0
 	DEBUG=false $(PY) manage.py bench_data --scale $(BENCH_SCALE) --reuse
-	DEBUG=false $(PY) manage.py bench_run $(BENCH_ARGS)
+	DEBUG=false $(PY) manage.py bench_run --small-database "$$(basename '$(BENCH_SMALL_DATABASE_URL)')" $(BENCH_ARGS)
+	DEBUG=false $(PY) manage.py bench_mail $(BENCH_MAIL_ARGS)
+	DEBUG=false $(PY) manage.py bench_incidents $(BENCH_INCIDENT_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache node_modules tests/artifacts

@@ -18,6 +18,8 @@ Slots and what their providers are called with (each returns None when it has no
 - `DIGEST_DAILY_SECTIONS`: `provider(*, person, today)` -> `Section`, a block of a liaison's
   daily digest (`template` without extension: it is rendered with `.txt` and with `.html`).
 - `DIGEST_WEEKLY_SECTIONS`: the same for the KPU staff's weekly summary.
+- `PROFILE_SECTIONS`: `provider(*, user)` -> `Section`, a block on a person's own profile page
+  (the chat accounts they linked and where their notifications go).
 
 A section makes the digest worth sending even when the readiness tasks alone would not.
 """
@@ -32,6 +34,7 @@ TASK_SECTIONS = "task.sections"
 DIGEST_DAILY_RECIPIENTS = "digest.daily_recipients"
 DIGEST_DAILY_SECTIONS = "digest.daily_sections"
 DIGEST_WEEKLY_SECTIONS = "digest.weekly_sections"
+PROFILE_SECTIONS = "profile.sections"
 
 SLOTS = (
     DASHBOARD_REGION_COLUMNS,
@@ -40,6 +43,7 @@ SLOTS = (
     DIGEST_DAILY_RECIPIENTS,
     DIGEST_DAILY_SECTIONS,
     DIGEST_WEEKLY_SECTIONS,
+    PROFILE_SECTIONS,
 )
 
 

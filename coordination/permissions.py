@@ -72,6 +72,13 @@ def access_for(user) -> Access:
     return access
 
 
+def assume_access(user, access: Access) -> None:
+    """Let `user` act with `access` for this request instead of their memberships' rights: the
+    account of an API key acts with its agency's rights (`api.rest.authentication`), so every
+    predicate and selector answers for the key as for a member of that agency."""
+    setattr(user, _CACHE_ATTR, access)
+
+
 def forget_access(user) -> None:
     """Drop the cached memberships, after a service changed them."""
     if hasattr(user, _CACHE_ATTR):

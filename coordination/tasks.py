@@ -8,9 +8,18 @@ the worker, which discovers `<app>.tasks` modules, registers it.
 from celery import shared_task
 
 from coordination.notifications import digests, recovery, reminders
-from coordination.notifications.tasks import send_delivery
+from coordination.notifications.tasks import send_deliveries, send_delivery
+from coordination.services import readiness_counts
 
-__all__ = ["dispatch_due_reminders", "recover_deliveries", "send_delivery", "send_digests"]
+__all__ = [
+    "check_readiness_counts",
+    "dispatch_due_reminders",
+    "recover_deliveries",
+    "roll_over_readiness_counts",
+    "send_deliveries",
+    "send_delivery",
+    "send_digests",
+]
 
 
 @shared_task(name="coordination.dispatch_due_reminders")
@@ -26,3 +35,13 @@ def recover_deliveries() -> dict:
 @shared_task(name="coordination.send_digests")
 def send_digests() -> dict:
     return digests.digests_send_due()
+
+
+@shared_task(name="coordination.roll_over_readiness_counts")
+def roll_over_readiness_counts() -> int:
+    return readiness_counts.counts_roll_over()
+
+
+@shared_task(name="coordination.check_readiness_counts")
+def check_readiness_counts() -> int:
+    return len(readiness_counts.counts_check(repair=True))

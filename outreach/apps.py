@@ -6,3 +6,7 @@ class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = _("Sosialisasi")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The outbox kind that mails people who asked for a sosialisasi.
+        from outreach import notifications  # noqa: F401

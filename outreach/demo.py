@@ -16,8 +16,20 @@ from coordination.enums import AgencyKind, RegionLevel
 from coordination.models import Agency, Region
 from coordination.selectors.readiness import active_election
 from outreach.enums import FACE_TO_FACE_METHODS, AudienceSegment, EventStatus, OutreachMethod
-from outreach.models import OutreachEvent
-from outreach.services.events import event_create, event_report_save, event_status_change
+from outreach.models import OutreachEvent, OutreachRequest
+from outreach.services.events import (
+    event_create,
+    event_report_save,
+    event_status_change,
+    event_update,
+)
+from outreach.services.requests import (
+    request_accept,
+    request_confirm,
+    request_create,
+    request_decline,
+    request_propose,
+)
 
 PROVINCE = "17"
 EVENT_COUNT = 150
@@ -175,3 +187,76 @@ def seed(*, stdout=None) -> None:
         created += 1
     if stdout is not None:
         stdout.write(f"Outreach: {created} demo events added ({len(existing)} already there).")
+    asked = _seed_requests(regencies, districts, villages, kpu, today, dates)
+    if stdout is not None:
+        stdout.write(f"Outreach: {asked} demo requests from the public added.")
+
+
+# (requester, kind, segment, participants, days ahead, what KPU answered)
+REQUESTS = [
+    ("Pemerintah Desa", "pemerintah_desa", "masyarakat_umum", 80, 12, "open"),
+    ("SMA Negeri", "sekolah", "pemilih_pemula", 120, 16, "accepted"),
+    ("Pondok Pesantren Nurul Huda", "pesantren", "keagamaan", 150, 20, "proposed"),
+    ("Persatuan Tunanetra Indonesia", "disabilitas", "disabilitas", 35, 9, "open"),
+    ("Kelompok Tani Sumber Rezeki", "komunitas", "komunitas", 50, 25, "declined"),
+]
+
+
+def _seed_requests(regencies, districts, villages, kpu, today, dates) -> int:
+    """Requests from villages of the districts the demo schedule leaves without face-to-face
+    outreach (remote ones first), so the coverage report shows demand where none has come."""
+    added = 0
+    for number, (name, kind, segment, people, ahead, answer) in enumerate(REQUESTS):
+        uid = _demo_uid(10_000 + number)
+        if OutreachRequest.objects.filter(uid=uid).exists():
+            continue
+        regency = regencies[number % len(regencies)]
+        district = districts[regency.code][-1 - number % 2]
+        pool = villages[district.code]
+        village = next((v for v in reversed(pool) if v.is_remote), pool[-1])
+        request = request_create(
+            requester_name=f"{name} {village.name}" if kind != "disabilitas" else name,
+            requester_kind=kind,
+            segment=segment,
+            region=village,
+            dates=[today + dt.timedelta(days=ahead), today + dt.timedelta(days=ahead + 7)],
+            participants=people,
+            email=f"pemohon{number + 1}@contoh.test",
+            note="Kami siapkan tempat dan pengeras suara.",
+        )
+        OutreachRequest.objects.filter(pk=request.pk).update(uid=uid)
+        request.uid = uid
+        request = request_confirm(request=request)
+        organiser = kpu.get(regency.code) or kpu.get(PROVINCE)
+        if answer == "accepted" and organiser is not None:
+            zone = ZoneInfo(village.timezone)
+            starts_at = dt.datetime.combine(request.first_date, dt.time(9), tzinfo=zone)
+            event = request_accept(
+                actor=None,
+                request=request,
+                starts_at=starts_at,
+                ends_at=starts_at + dt.timedelta(hours=2),
+                method=OutreachMethod.SIMULASI,
+                organiser=organiser,
+                venue=f"Aula {request.requester_name}",
+            )
+            event_update(
+                actor=None,
+                event=event,
+                description=f"{event.description} {DESCRIPTION.format(**dates)}",
+            )
+        elif answer == "proposed":
+            request_propose(
+                actor=None,
+                request=request,
+                date=today + dt.timedelta(days=ahead + 3),
+                note="Tanggal yang diminta bertepatan dengan rapat pleno.",
+            )
+        elif answer == "declined":
+            request_decline(
+                actor=None,
+                request=request,
+                reason="Jadwal bulan ini penuh; silakan ikuti forum warga di kecamatan.",
+            )
+        added += 1
+    return added

@@ -83,3 +83,37 @@ COVERAGE_STATUSES = (EventStatus.PUBLISHED, EventStatus.DONE)
 # Method filter values besides single methods: the two groups.
 METHOD_GROUP_FACE = "tatap_muka"
 METHOD_GROUP_MEDIA = "media"
+
+
+class RequesterKind(models.TextChoices):
+    """Who asks for a sosialisasi (the public form's "who asks")."""
+
+    PEMERINTAH_DESA = "pemerintah_desa", _("Kepala desa / pemerintah desa atau kelurahan")
+    SEKOLAH = "sekolah", _("Sekolah atau kampus")
+    PESANTREN = "pesantren", _("Pesantren atau lembaga keagamaan")
+    DISABILITAS = "disabilitas", _("Organisasi penyandang disabilitas")
+    KOMUNITAS = "komunitas", _("Kelompok masyarakat atau komunitas")
+    LAINNYA = "lainnya", pgettext_lazy("requester kind", "Lainnya")
+
+
+class RequestStatus(models.TextChoices):
+    """A public request: unconfirmed until its email is confirmed, then answered by KPU staff."""
+
+    UNCONFIRMED = "unconfirmed", _("Menunggu konfirmasi email")
+    OPEN = "open", _("Menunggu tanggapan KPU")
+    PROPOSED = "proposed", _("Tanggal lain diusulkan")
+    ACCEPTED = "accepted", _("Diterima")
+    DECLINED = "declined", _("Ditolak")
+    WITHDRAWN = "withdrawn", _("Dibatalkan pemohon")
+
+
+# Requests that count (confirmed); those KPU staff still have to answer; those that are closed.
+COUNTED_REQUEST_STATUSES = (
+    RequestStatus.OPEN,
+    RequestStatus.PROPOSED,
+    RequestStatus.ACCEPTED,
+    RequestStatus.DECLINED,
+    RequestStatus.WITHDRAWN,
+)
+PENDING_REQUEST_STATUSES = (RequestStatus.OPEN, RequestStatus.PROPOSED)
+CLOSED_REQUEST_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN)

@@ -9,7 +9,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.enums import PUBLIC_STATUSES, AudienceSegment, EventStatus, OutreachMethod
+from outreach.enums import (
+    PUBLIC_STATUSES,
+    AudienceSegment,
+    EventStatus,
+    OutreachMethod,
+    RequesterKind,
+    RequestStatus,
+)
 
 # The longest event the services accept; the public list relies on it to bound its index scan.
 MAX_DURATION = dt.timedelta(days=31)
@@ -215,3 +222,113 @@ class PublicationState(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class OutreachRequest(models.Model):
+    """A request from the public for a sosialisasi ("Minta sosialisasi"), made without an account.
+
+    It counts once its email address is confirmed; KPU staff of its regency then accept it (a
+    draft event linked here), propose another date, or decline it. The contact data (name,
+    email, phone, note) is personal data: it is erased a set time after the request is closed
+    (`outreach.services.requests.requests_purge`); what stays is what the coverage report counts.
+    Links to the requester carry an HMAC of `uid` (`outreach.services.requests.request_token`),
+    so the database alone opens no link.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.UNCONFIRMED
+    )
+    requester_name = models.CharField(_("nama pemohon atau lembaga"), max_length=150, blank=True)
+    requester_kind = models.CharField(_("pemohon"), max_length=20, choices=RequesterKind.choices)
+    segment = models.CharField(_("segmen sasaran"), max_length=24, choices=AudienceSegment.choices)
+    region = models.ForeignKey(
+        "coordination.Region",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="outreach_requests",
+    )
+    province_code = models.CharField(max_length=2, editable=False)
+    regency_code = models.CharField(max_length=5, editable=False)
+    district_code = models.CharField(max_length=8, editable=False)
+    village_code = models.CharField(max_length=13, blank=True, editable=False)
+    # Up to three ISO dates, the first the most wanted.
+    preferred_dates = models.JSONField(_("tanggal yang diinginkan"), default=list)
+    participants = models.PositiveIntegerField(_("perkiraan jumlah peserta"))
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    # The language the requester wrote in: their mail is built in it.
+    language = models.CharField(max_length=8, default="id")
+    confirm_before = models.DateTimeField(_("konfirmasi sebelum"))
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
+    proposed_date = models.DateField(_("tanggal usulan"), null=True, blank=True)
+    proposal_note = models.CharField(_("catatan usulan"), max_length=500, blank=True)
+    # How many dates were proposed: each proposal is a message of its own.
+    proposals = models.PositiveSmallIntegerField(default=0)
+    decline_reason = models.CharField(_("alasan penolakan"), max_length=500, blank=True)
+    event = models.ForeignKey(
+        OutreachEvent,
+        verbose_name=_("kegiatan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("ditanggapi"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+    contact_purged_at = models.DateTimeField(_("data kontak dihapus"), null=True, blank=True)
+    created_at = models.DateTimeField(_("diajukan"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("permintaan sosialisasi")
+        verbose_name_plural = _("permintaan sosialisasi")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participants__gte=1) & Q(participants__lte=100000),
+                name="outreach_request_participants_range",
+            ),
+        ]
+        indexes = [
+            # Staff lists: a regency's (or province's) requests of a status, newest first.
+            models.Index(
+                fields=["regency_code", "status", "-created_at"], name="outreach_req_regency_idx"
+            ),
+            models.Index(
+                fields=["province_code", "status", "-created_at"], name="outreach_req_province_idx"
+            ),
+            # Coverage: requests per kecamatan.
+            models.Index(fields=["district_code", "status"], name="outreach_req_district_idx"),
+            # The retention job: closed requests whose contact data is still there, and
+            # unconfirmed requests past their link's expiry.
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(contact_purged_at__isnull=True, closed_at__isnull=False),
+                name="outreach_req_purge_idx",
+            ),
+            models.Index(
+                fields=["confirm_before"],
+                condition=Q(status=RequestStatus.UNCONFIRMED),
+                name="outreach_req_unconfirmed_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_requester_kind_display()}: {self.region_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (RequestStatus.OPEN, RequestStatus.PROPOSED)
+
+    @property
+    def first_date(self):
+        return dt.date.fromisoformat(self.preferred_dates[0]) if self.preferred_dates else None
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [dt.date.fromisoformat(value) for value in self.preferred_dates]

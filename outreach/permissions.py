@@ -51,3 +51,14 @@ def manageable_agencies_q(user) -> Q:
 def managed_root_codes(user) -> tuple[str, ...]:
     """The outermost region codes the person manages; superusers get () meaning everything."""
     return core.access_for(user).staff_region_codes
+
+
+def can_manage_request(user, request) -> bool:
+    """A public outreach request is answered by the KPU staff who manage its desa."""
+    return core.can_manage_region(user, request.region_id)
+
+
+def managed_requests_q(user) -> Q:
+    """A filter for the outreach requests the person answers (nothing for non-staff)."""
+    # Request rows carry the same ancestor codes as events.
+    return managed_events_q(user)

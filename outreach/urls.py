@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from outreach.views import coverage, feeds, manage, public
+from outreach.views import coverage, feeds, manage, public, request_manage, requests
 
 
 class RegionCodeConverter:
@@ -35,6 +35,11 @@ urlpatterns = [
     path("wilayah/<region:code>/kalender.ics", feeds.region_feed_ics, name="region_feed_ics"),
     path("wilayah/<region:code>/data.json", feeds.region_feed_json, name="region_feed_json"),
     path("wilayah/<region:code>/data.csv", feeds.region_feed_csv, name="region_feed_csv"),
+    # The public asks for a sosialisasi ("Minta sosialisasi")
+    path("minta/", requests.request_form, name="request_form"),
+    path("minta/terkirim/", requests.request_sent, name="request_sent"),
+    path("minta/konfirmasi/<slug:token>/", requests.request_confirm, name="request_confirm"),
+    path("minta/ikuti/<slug:token>/", requests.request_follow, name="request_follow"),
     # Staff
     path("kelola/", manage.event_list, name="manage_list"),
     path("kelola/baru/", manage.event_create, name="manage_create"),
@@ -53,6 +58,19 @@ urlpatterns = [
     path("kelola/<int:pk>/hapus/", manage.event_delete, name="manage_delete"),
     path("kelola/<int:pk>/laporan/", manage.event_report, name="manage_report"),
     path("kelola/<int:pk>/salin/", manage.event_duplicate, name="manage_duplicate"),
+    path("kelola/permintaan/", request_manage.request_list, name="request_list"),
+    path("kelola/permintaan/<int:pk>/", request_manage.request_detail, name="request_detail"),
+    path(
+        "kelola/permintaan/<int:pk>/terima/", request_manage.request_accept, name="request_accept"
+    ),
+    path(
+        "kelola/permintaan/<int:pk>/usulkan/",
+        request_manage.request_propose,
+        name="request_propose",
+    ),
+    path(
+        "kelola/permintaan/<int:pk>/tolak/", request_manage.request_decline, name="request_decline"
+    ),
     path("kelola/cakupan/", coverage.overview, name="coverage"),
     path("kelola/cakupan.csv", coverage.overview, {"fmt": "csv"}, name="coverage_csv"),
     path("kelola/cakupan.xlsx", coverage.overview, {"fmt": "xlsx"}, name="coverage_xlsx"),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.urls import staff_urlpatterns as integration_pages
 from pilkada import discovery
 from pilkada import views as shell
 
@@ -25,5 +26,10 @@ urlpatterns = [
     path("koordinasi/", include("coordination.urls")),
     path("sosialisasi/", include("outreach.urls")),
     path("kerawanan/", include("kerawanan.urls")),
+    path("notifikasi/", include("messaging.urls")),
+    # The incident desk (/insiden/...) and the situation room (/situasi/...).
+    path("", include("insiden.urls")),
+    path("api/", include("api.urls")),
+    path("integrasi/", include(integration_pages)),
     path("admin/", admin.site.urls),
 ]

@@ -10,15 +10,21 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from coordination.notifications.monitoring import mail_queue_state
+from outreach.http import public_resource
 from pilkada.health import broker_ok
 
 
+# Anonymous visitors get these pages whole from the cache, the way the public calendar is served
+# (outreach.http.public_resource: the stored response, 304s by ETag, nginx's microcache);
+# logged-in people see their own header and are rendered each time.
 @require_safe
+@public_resource("home")
 def home(request):
     return render(request, "home.html")
 
 
 @require_safe
+@public_resource("about-data")
 def about_data(request):
     return render(request, "about_data.html")
 

@@ -61,6 +61,10 @@ def _isolated_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PILKADA_REQUIRE_MFA_FOR_KPU_STAFF = False
+    # The walks and the fuzz send hundreds of API requests from one address; the rate limits
+    # have their own test (tests/integration/api/test_rest.py).
+    rates = {"key": "100000/min", "user": "100000/min", "anon": "100000/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 
 @pytest.fixture(autouse=True)

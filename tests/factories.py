@@ -272,6 +272,35 @@ def outreach_event(
     return event
 
 
+def outreach_request(
+    region_code: str = "17.01.01.2001",
+    *,
+    status: str = "open",
+    days_ahead: int = 10,
+    email: str = "pemohon@uji.test",
+    **fields,
+):
+    """A public outreach request made through the service; `status` "open" confirms it,
+    "unconfirmed" leaves it as made."""
+    import datetime as dt
+
+    from outreach.services.requests import request_confirm, request_create
+
+    fields.setdefault("requester_name", "Pemerintah Desa Uji")
+    fields.setdefault("requester_kind", "pemerintah_desa")
+    fields.setdefault("segment", "pemilih_pemula")
+    fields.setdefault("participants", 40)
+    request = request_create(
+        region=Region.objects.get(code=region_code),
+        dates=[timezone.localdate() + dt.timedelta(days=days_ahead)],
+        email=email,
+        **fields,
+    )
+    if status != "unconfirmed":
+        request = request_confirm(request=request)
+    return request
+
+
 def jpeg_bytes(size: tuple[int, int] = (8, 6)) -> bytes:
     """A small real JPEG: uploaded pictures are decoded and re-encoded, so fake bytes with a
     JPEG header are refused."""

@@ -310,63 +310,79 @@ def measure_pages(
     picks = Picks()
     empty_caches()
     results = []
-    requests = page_requests(picks) + [page for pages in more for page in pages(picks)]
-    for key, label, url_name, build in requests:
+    for key, label, url_name, build in all_page_requests(picks, more):
         if only and key not in only | {"trivial"}:
             continue
-        result = PageResult(key=key, label=label, url_name=url_name)
-        results.append(result)
-        try:
-            request = build()
-        except NotAvailable as exc:
-            result.available, result.reason = False, str(exc)
-            log(f"{label}: not available ({exc})")
-            continue
-        result.path = request.path
-        client = Client(HTTP_HOST=HOST)
-        if request.user is not None:
-            client.force_login(request.user)
-        send = getattr(client, request.method)
-
-        def once(run: int, send=send, request=request) -> tuple[float, int]:
-            """(ms, SQL queries) of one request; `prepare` is neither timed nor counted."""
-            if request.prepare is not None:
-                request.prepare()
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                if request.data is not None:
-                    response = send(request.path, request.data(run))
-                else:
-                    response = send(request.path)
-                elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code not in request.expect:
-                raise NotAvailable(f"answered {response.status_code} at {request.path}")
-            return elapsed, len(queries.captured_queries)
-
-        try:
-            result.cold_ms, result.cold_queries = once(0)
-            for run in range(1, runs + 1):
-                result.samples.append(once(run)[0])
-            # The same request with an empty cache each time: what a filter combination or a
-            # page nobody asked for since the last publication costs.
-            for run in range(runs + 1, 2 * runs + 1):
-                empty_caches()
-                result.uncached_samples.append(once(run)[0])
-            result.warm_queries = once(2 * runs + 1)[1]
-        except NotAvailable as exc:
-            result.available, result.reason = False, str(exc)
-            log(f"{label}: failed ({exc})")
-            continue
-        result.runs = len(result.samples)
-        result.median_ms = median(result.samples)
-        result.p95_ms = percentile(result.samples, 0.95)
-        result.uncached_median_ms = median(result.uncached_samples)
-        result.uncached_p95_ms = percentile(result.uncached_samples, 0.95)
-        result.uncached_best_ms = min(result.uncached_samples)
-        log(
-            f"{label}: median {result.median_ms:.1f} ms, p95 {result.p95_ms:.1f} ms; "
-            f"uncached median {result.uncached_median_ms:.1f} ms, "
-            f"p95 {result.uncached_p95_ms:.1f} ms; "
-            f"queries {result.cold_queries} cold / {result.warm_queries} warm"
-        )
+        results.append(measure_page(key, label, url_name, build, runs=runs, log=log))
     return results
+
+
+def all_page_requests(picks: Picks, more: tuple[Callable[[Picks], list], ...] = ()) -> list:
+    return page_requests(picks) + [page for pages in more for page in pages(picks)]
+
+
+def measure_page(
+    key: str,
+    label: str,
+    url_name: str,
+    build: Callable[[], Request],
+    *,
+    runs: int,
+    log: Callable[[str], None],
+) -> PageResult:
+    """One page: a cold request, `runs` warm ones, `runs` with the cache emptied before each."""
+    result = PageResult(key=key, label=label, url_name=url_name)
+    try:
+        request = build()
+    except NotAvailable as exc:
+        result.available, result.reason = False, str(exc)
+        log(f"{label}: not available ({exc})")
+        return result
+    result.path = request.path
+    client = Client(HTTP_HOST=HOST)
+    if request.user is not None:
+        client.force_login(request.user)
+    send = getattr(client, request.method)
+
+    def once(run: int) -> tuple[float, int]:
+        """(ms, SQL queries) of one request; `prepare` is neither timed nor counted."""
+        if request.prepare is not None:
+            request.prepare()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            if request.data is not None:
+                response = send(request.path, request.data(run))
+            else:
+                response = send(request.path)
+            elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code not in request.expect:
+            raise NotAvailable(f"answered {response.status_code} at {request.path}")
+        return elapsed, len(queries.captured_queries)
+
+    try:
+        result.cold_ms, result.cold_queries = once(0)
+        for run in range(1, runs + 1):
+            result.samples.append(once(run)[0])
+        # The same request with an empty cache each time: what a filter combination or a
+        # page nobody asked for since the last publication costs.
+        for run in range(runs + 1, 2 * runs + 1):
+            empty_caches()
+            result.uncached_samples.append(once(run)[0])
+        result.warm_queries = once(2 * runs + 1)[1]
+    except NotAvailable as exc:
+        result.available, result.reason = False, str(exc)
+        log(f"{label}: failed ({exc})")
+        return result
+    result.runs = len(result.samples)
+    result.median_ms = median(result.samples)
+    result.p95_ms = percentile(result.samples, 0.95)
+    result.uncached_median_ms = median(result.uncached_samples)
+    result.uncached_p95_ms = percentile(result.uncached_samples, 0.95)
+    result.uncached_best_ms = min(result.uncached_samples)
+    log(
+        f"{label}: median {result.median_ms:.1f} ms, p95 {result.p95_ms:.1f} ms; "
+        f"uncached median {result.uncached_median_ms:.1f} ms, "
+        f"p95 {result.uncached_p95_ms:.1f} ms; "
+        f"queries {result.cold_queries} cold / {result.warm_queries} warm"
+    )
+    return result

@@ -9,6 +9,7 @@ from .readiness import (
     ReadinessTask,
     TaskUpdate,
 )
+from .readiness_counts import ReadinessCount, ReadinessCountState, ReadinessProvinceCount
 from .regions import Region
 
 __all__ = [
@@ -27,6 +28,9 @@ __all__ = [
     "MeetingSeries",
     "Membership",
     "Person",
+    "ReadinessCount",
+    "ReadinessCountState",
+    "ReadinessProvinceCount",
     "ReadinessTask",
     "Region",
     "ReminderDefault",

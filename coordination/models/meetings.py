@@ -122,6 +122,20 @@ class Meeting(models.Model):
             models.Index(fields=["region", "starts_at"], name="meeting_region_starts_idx"),
             models.Index(fields=["organiser", "starts_at"], name="meeting_organiser_starts_idx"),
             models.Index(fields=["status", "starts_at"], name="meeting_status_starts_idx"),
+            # The meeting list pages through ids in start order, filtered by the visibility rule
+            # (region, organiser) and the list's own filters (kind, upcoming or past): both read
+            # from the index alone, the first in the list's order, the second for the upcoming
+            # ones (and their count) when they are few.
+            models.Index(
+                fields=["starts_at", "id"],
+                include=["ends_at", "region", "organiser", "kind"],
+                name="meeting_list_starts_idx",
+            ),
+            models.Index(
+                fields=["ends_at"],
+                include=["starts_at", "region", "organiser", "kind"],
+                name="meeting_list_ends_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,9 +34,10 @@ from coordination.extensions import (
 )
 from coordination.models import Delivery, Membership, Person, ReadinessTask
 from coordination.notifications.channels import EMAIL
+from coordination.notifications.chat import CHAT, ChatMessage
 from coordination.notifications.mail import email_message
 from coordination.notifications.outbox import deliveries_create
-from coordination.notifications.registry import Kind, register
+from coordination.notifications.registry import DIGESTS, Kind, register
 from coordination.permissions import subtree_q
 from coordination.selectors.readiness import ATTENTION_STATUSES, attention_q
 from pilkada.common import localtime
@@ -248,6 +249,48 @@ def digest_message(delivery: Delivery):
     )
 
 
+def digest_chat(delivery: Delivery) -> ChatMessage:
+    """A digest for a chat app: the counts, and the staff home to read the rest."""
+    context = digest_context(delivery) or {}
+    url = settings.SITE_URL + reverse("coordination:staff_home")
+    if delivery.kind == DeliveryKind.DIGEST_DAILY:
+        sections = context.get("sections", [])
+        title = _("Ringkasan harian tugas kesiapan")
+        lines = tuple(
+            str(
+                _("%(agency)s: %(overdue)d lewat tenggat, %(at_risk)d mendekati tenggat")
+                % {
+                    "agency": section["agency"],
+                    "overdue": section["overdue_count"],
+                    "at_risk": section["at_risk_count"],
+                }
+            )
+            for section in sections
+        )
+        subject = _("Ringkasan harian tugas kesiapan: %(n)d perlu perhatian") % {
+            "n": sum(s["overdue_count"] + s["at_risk_count"] for s in sections)
+        }
+    else:
+        title = _("Ringkasan mingguan kesiapan, %(week)s") % {"week": context.get("week", "")}
+        counts = context.get("counts") or {}
+        lines = (
+            str(
+                _(
+                    "%(done)d dari %(total)d tugas selesai; %(overdue)d lewat tenggat, "
+                    "%(blocked)d terhambat"
+                )
+                % {
+                    "done": counts.get("done", 0),
+                    "total": counts.get("total", 0),
+                    "overdue": counts.get("overdue", 0),
+                    "blocked": counts.get("blocked", 0),
+                }
+            ),
+        )
+        subject = title
+    return ChatMessage(title=str(title), lines=lines, url=url, subject=str(subject))
+
+
 def digest_useful_until(delivery: Delivery) -> datetime:
     """The end of the digest's day. Rows do not record their zone, so the day ends in WIB, the
     latest of the three (WITA and WIT digests get one or two hours more, never less)."""
@@ -266,7 +309,8 @@ for _value in (DeliveryKind.DIGEST_DAILY, DeliveryKind.DIGEST_WEEKLY):
         Kind(
             value=_value.value,
             label=_value.label,
-            builders={EMAIL: digest_message},
+            builders={EMAIL: digest_message, CHAT: digest_chat},
+            topic=DIGESTS,
             obsolete=_obsolete,
             useful_until=digest_useful_until,
         )

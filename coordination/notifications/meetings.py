@@ -26,9 +26,16 @@ from coordination.enums import DeliveryKind, MeetingStatus
 from coordination.ics import in_recurring_series
 from coordination.models import Delivery, Meeting, MeetingSeries, Person
 from coordination.notifications.channels import EMAIL
-from coordination.notifications.meeting_mail import RELATED, meeting_message, series_message
+from coordination.notifications.chat import CHAT
+from coordination.notifications.meeting_mail import (
+    RELATED,
+    meeting_chat,
+    meeting_message,
+    series_chat,
+    series_message,
+)
 from coordination.notifications.outbox import deliveries_create
-from coordination.notifications.registry import Kind, register
+from coordination.notifications.registry import MEETINGS, Kind, register
 from coordination.notifications.reminders import meeting_reminders_sync
 from coordination.selectors.meetings import meeting_recipient_ids, meeting_recipients
 
@@ -222,7 +229,8 @@ register(
     Kind(
         value=DeliveryKind.SERIES_INVITATION.value,
         label=DeliveryKind.SERIES_INVITATION.label,
-        builders={EMAIL: series_message},
+        builders={EMAIL: series_message, CHAT: series_chat},
+        topic=MEETINGS,
         obsolete=_series_obsolete,
         related=RELATED,
     )
@@ -238,7 +246,8 @@ for _value in (
         Kind(
             value=_value.value,
             label=_value.label,
-            builders={EMAIL: meeting_message},
+            builders={EMAIL: meeting_message, CHAT: meeting_chat},
+            topic=MEETINGS,
             obsolete=_obsolete,
             related=RELATED,
             # An invitation, a change or a cancellation is worth retrying until the meeting ends.

@@ -29,10 +29,11 @@ from coordination import permissions
 from coordination.enums import DeliveryKind, MeetingStatus, ReminderStatus
 from coordination.models import Meeting, MeetingReminder, Region, ReminderDefault
 from coordination.notifications.channels import EMAIL
+from coordination.notifications.chat import CHAT
 from coordination.notifications.mail import lead_time
-from coordination.notifications.meeting_mail import RELATED, meeting_message
+from coordination.notifications.meeting_mail import RELATED, meeting_chat, meeting_message
 from coordination.notifications.outbox import deliveries_create
-from coordination.notifications.registry import Kind, register
+from coordination.notifications.registry import REMINDERS, Kind, register
 from coordination.selectors.notifications import reminder_recipients
 
 # Four weeks: a longer lead is a planning note, not a reminder.
@@ -237,11 +238,16 @@ def _build(delivery):
     return meeting_message(delivery, lead=lead_time(reminder_minutes(delivery)))
 
 
+def _chat(delivery):
+    return meeting_chat(delivery, lead=lead_time(reminder_minutes(delivery)))
+
+
 register(
     Kind(
         value=DeliveryKind.REMINDER.value,
         label=DeliveryKind.REMINDER.label,
-        builders={EMAIL: _build},
+        builders={EMAIL: _build, CHAT: _chat},
+        topic=REMINDERS,
         obsolete=_obsolete,
         related=RELATED,
         detail=lambda delivery: _("%(n)s menit sebelum") % {"n": reminder_minutes(delivery)},

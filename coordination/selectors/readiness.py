@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -16,17 +17,29 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from coordination import permissions
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory, TaskStatus
-from coordination.models import Election, ReadinessTask, Region, TaskUpdate
+from coordination.models import (
+    Agency,
+    Election,
+    ReadinessCount,
+    ReadinessCountState,
+    ReadinessProvinceCount,
+    ReadinessTask,
+    Region,
+    TaskUpdate,
+)
 from coordination.readiness_version import readiness_version
 
 
@@ -229,6 +242,61 @@ def _counts() -> dict:
     }
 
 
+# --- counters (coordination/models/readiness_counts.py) ----------------------------------------
+
+
+def counters_answer(filters: TaskFilters) -> bool:
+    """Whether the counter tables can answer these filters. A stage or a title search is not in
+    their key: those (rarer) views count the tasks. SQLite has no counters."""
+    return connection.vendor == "postgresql" and not filters.stage and not filters.q
+
+
+def _counter_sums() -> dict:
+    """The cell's figures summed from counter rows, and the day their overdue flags are for (the
+    same in every row: read in the same query, so no extra round trip)."""
+    return {
+        "total": Coalesce(Sum("tasks"), 0),
+        "done": Coalesce(Sum("tasks", filter=Q(status=TaskStatus.DONE)), 0),
+        "at_risk": Coalesce(Sum("tasks", filter=Q(status=TaskStatus.AT_RISK)), 0),
+        "blocked": Coalesce(Sum("tasks", filter=Q(status=TaskStatus.BLOCKED)), 0),
+        "overdue": Coalesce(Sum("tasks", filter=Q(past_due=True)), 0),
+        "as_of": Max(Subquery(ReadinessCountState.objects.order_by("pk").values("as_of")[:1])),
+    }
+
+
+def _counter_filters(qs: QuerySet, filters: TaskFilters) -> QuerySet:
+    if filters.election:
+        qs = qs.filter(election_id=filters.election)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.agency:
+        qs = qs.filter(agency_id=filters.agency)
+    if filters.agency_kind:
+        qs = qs.filter(agency__kind=filters.agency_kind)
+    if filters.overdue:
+        qs = qs.filter(past_due=True)
+    if filters.attention:
+        qs = qs.filter(Q(status__in=ATTENTION_STATUSES) | Q(past_due=True))
+    return qs.exclude(tasks=0)
+
+
+def _counted(entries: list[dict], filters: TaskFilters) -> list[dict] | None:
+    """The grouped counter rows, or None when their overdue flags are not for today (the daily
+    roll-over has not run yet): then the caller counts the tasks."""
+    today = timezone.localdate()
+    for entry in entries:
+        if entry["as_of"] != today:
+            return None
+    if not entries and (filters.overdue or filters.attention):
+        # No row says which day they are for, and these filters depend on it.
+        day = ReadinessCountState.objects.order_by("pk").values_list("as_of", flat=True).first()
+        if day != today:
+            return None
+    return entries
+
+
 def dashboard_scope_roots(*, user) -> QuerySet[Region]:
     """The provinces and regencies whose dashboard the person may open."""
     access = permissions.access_for(user)
@@ -267,16 +335,18 @@ def dashboard(
         r.code: MatrixRow(code=r.code, name=r.name, cells=[Cell() for _c in categories])
         for r in regions
     }
-    if root.level == RegionLevel.PROVINCE:
-        group = Case(
-            When(region_id=root.code, then=Value(root.code)),
-            default=Substr("region_id", 1, 5),
+    grouped = _matrix_counted(root=root, filters=filters) if counters_answer(filters) else None
+    if grouped is None:
+        if root.level == RegionLevel.PROVINCE:
+            group = Case(
+                When(region_id=root.code, then=Value(root.code)),
+                default=Substr("region_id", 1, 5),
+            )
+        else:
+            group = Value(root.code)
+        grouped = (
+            tasks.annotate(group=group).values("group", "category").annotate(**_counts()).order_by()
         )
-    else:
-        group = Value(root.code)
-    grouped = (
-        tasks.annotate(group=group).values("group", "category").annotate(**_counts()).order_by()
-    )
     for entry in grouped:
         row = rows.get(entry["group"])
         column = index.get(entry["category"])
@@ -292,7 +362,7 @@ def dashboard(
         for i, cell in enumerate(row.cells):
             totals[i].add(cell)
         grand.add(row.total)
-    scorecards = agency_scorecards(tasks=tasks)
+    scorecards = agency_scorecards(tasks=tasks, root=root, filters=filters)
     # The ids first, from the covering index alone (no table visit for the thousands of
     # candidates of a province), then the few rows shown, with their region and agency.
     overdue_ids = (
@@ -320,17 +390,80 @@ def dashboard(
     )
 
 
-def agency_scorecards(*, tasks: QuerySet[ReadinessTask]) -> list[dict]:
-    """One row per responsible agency, worst first: most overdue, then blocked, then at risk,
-    then the smallest share done. One query."""
-    cards = list(
-        tasks.values("agency_id", "agency__name", "agency__kind", "agency__region__name")
-        .annotate(**_counts())
-        .annotate(
-            done_share=ExpressionWrapper(F("done") * 1.0 / F("total"), output_field=FloatField())
-        )
-        .order_by("-overdue", "-blocked", "-at_risk", "done_share", "agency__name")
+def _matrix_counted(*, root: Region, filters: TaskFilters) -> list[dict] | None:
+    """The dashboard's regions x categories from the counters: their region code is already the
+    row (the regency, or the province for province-level tasks)."""
+    rows = _counter_filters(
+        ReadinessCount.objects.filter(region_code__startswith=root.code), filters
     )
+    entries = list(
+        rows.annotate(group=F("region_code"))
+        .values("group", "category")
+        .annotate(**_counter_sums())
+        .order_by()
+    )
+    return _counted(entries, filters)
+
+
+SCORECARD_FIELDS = ("agency_id", "agency__name", "agency__kind", "agency__region__name")
+SCORECARD_ORDER = ("-overdue", "-blocked", "-at_risk", "done_share", "agency__name")
+
+
+def _done_share() -> ExpressionWrapper:
+    return ExpressionWrapper(F("done") * 1.0 / F("total"), output_field=FloatField())
+
+
+def _scorecards_counted(*, root: Region, filters: TaskFilters) -> list[dict] | None:
+    """Two queries: the counter rows of the root's regions summed per agency (thousands of rows
+    become a few hundred before anything is joined), then those agencies' names."""
+    rows = _counter_filters(
+        ReadinessCount.objects.filter(region_code__startswith=root.code), filters
+    )
+    entries = _counted(
+        list(rows.values("agency_id").annotate(**_counter_sums()).order_by()), filters
+    )
+    if entries is None:
+        return None
+    names = {
+        agency["pk"]: agency
+        for agency in Agency.objects.filter(pk__in=[e["agency_id"] for e in entries]).values(
+            "pk", "name", "kind", "region__name"
+        )
+    }
+    for entry in entries:
+        agency = names[entry["agency_id"]]
+        entry["agency__name"] = agency["name"]
+        entry["agency__kind"] = agency["kind"]
+        entry["agency__region__name"] = agency["region__name"]
+        entry["done_share"] = entry["done"] * 1.0 / entry["total"] if entry["total"] else None
+    # The order of SCORECARD_ORDER: most overdue, blocked, at risk first, then the smallest
+    # share done, then the name.
+    entries.sort(
+        key=lambda e: (-e["overdue"], -e["blocked"], -e["at_risk"], e["done_share"] or 0.0,
+                       e["agency__name"])
+    )  # fmt: skip
+    return entries
+
+
+def agency_scorecards(
+    *,
+    tasks: QuerySet[ReadinessTask],
+    root: Region | None = None,
+    filters: TaskFilters | None = None,
+) -> list[dict]:
+    """One row per responsible agency, worst first: most overdue, then blocked, then at risk,
+    then the smallest share done. One query: from the counters when `root` and `filters` say
+    what `tasks` are and the counters answer them, else over `tasks`."""
+    cards = None
+    if root is not None and filters is not None and counters_answer(filters):
+        cards = _scorecards_counted(root=root, filters=filters)
+    if cards is None:
+        cards = list(
+            tasks.values(*SCORECARD_FIELDS)
+            .annotate(**_counts())
+            .annotate(done_share=_done_share())
+            .order_by(*SCORECARD_ORDER)
+        )
     for card in cards:
         card["cell"] = Cell(
             **{k: card[k] for k in ("total", "done", "at_risk", "blocked", "overdue")}
@@ -373,15 +506,30 @@ def national_summary(*, filters: TaskFilters, election: Election | None) -> list
     return rows
 
 
+def _national_counted(filters: TaskFilters) -> list[dict] | None:
+    """Per province from the counters: the province totals (a few hundred rows), or the regency
+    rows when an agency filter needs the agency."""
+    if filters.agency or filters.agency_kind:
+        rows = ReadinessCount.objects.annotate(province=Substr("region_code", 1, 2))
+    else:
+        rows = ReadinessProvinceCount.objects.annotate(province=F("province_code"))
+    entries = list(
+        _counter_filters(rows, filters).values("province").annotate(**_counter_sums()).order_by()
+    )
+    return _counted(entries, filters)
+
+
 def _national_rows(filters: TaskFilters) -> list[ProvinceRow]:
-    counts = {
-        entry["province"]: entry
-        for entry in apply_task_filters(ReadinessTask.objects.all(), filters)
-        .annotate(province=Substr("region_id", 1, 2))
-        .values("province")
-        .annotate(**_counts())
-        .order_by()
-    }
+    entries = _national_counted(filters) if counters_answer(filters) else None
+    if entries is None:
+        entries = (
+            apply_task_filters(ReadinessTask.objects.all(), filters)
+            .annotate(province=Substr("region_id", 1, 2))
+            .values("province")
+            .annotate(**_counts())
+            .order_by()
+        )
+    counts = {entry["province"]: entry for entry in entries}
     keys = ("total", "done", "at_risk", "blocked", "overdue")
     rows = []
     for code, name in (

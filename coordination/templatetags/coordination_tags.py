@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from coordination.enums import TaskStatus
 from coordination.notifications import registry
@@ -40,6 +41,51 @@ def dashboard_cell(column, code: str) -> str:
     if link:
         return format_html('<a href="{}">{}</a>', link, value)
     return format_html("{}", value)
+
+
+CELL_SYMBOLS = {"ok": "✓", "bad": "✕", "warn": "!"}
+
+
+@register.simple_tag
+def readiness_cell(cell) -> str:
+    """One `<td>` of a readiness matrix: done/total with its symbol, and the at-risk, blocked and
+    overdue counts in words for screen readers. Built here rather than by a template include:
+    a province dashboard has hundreds of cells, and an include per cell was most of its time."""
+    if not cell.total:
+        return format_html('<td class="cell cell-{}"><span class="meta">–</span></td>', cell.level)
+    flags = []
+    if cell.at_risk:
+        flags.append(
+            format_html(
+                '<span title="{}">! {} <span class="visually-hidden">{}</span></span> ',
+                gettext("berisiko"), cell.at_risk, gettext("berisiko"),
+            )
+        )  # fmt: skip
+    if cell.blocked:
+        flags.append(
+            format_html(
+                '<span>✕ {} <span class="visually-hidden">{}</span></span> ',
+                cell.blocked, gettext("terhambat"),
+            )
+        )  # fmt: skip
+    if cell.overdue:
+        flags.append(
+            format_html(
+                '<span>{} {} <span class="visually-hidden">{}</span></span>',
+                icon("clock"), cell.overdue, gettext("terlambat"),
+            )
+        )  # fmt: skip
+    return format_html(
+        '<td class="cell cell-{}"><span class="cell-main"><span aria-hidden="true">{}</span> '
+        "{}/{}</span>{}</td>",
+        cell.level,
+        CELL_SYMBOLS.get(cell.level, "◐"),
+        cell.done,
+        cell.total,
+        format_html('<span class="cell-flags">{}</span>', mark_safe("".join(flags)))  # noqa: S308
+        if flags
+        else "",
+    )
 
 
 @register.inclusion_tag("coordination/partials/countdown.html")

@@ -96,7 +96,9 @@ def dashboard_agencies(request):
     election = active_election()
     if election is not None and not filters.election:
         filters.election = election.pk
-    cards = agency_scorecards(tasks=dashboard_tasks(root=root, filters=filters))
+    cards = agency_scorecards(
+        tasks=dashboard_tasks(root=root, filters=filters), root=root, filters=filters
+    )
     page = Paginator(cards, SCORECARDS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -33,6 +33,7 @@ from coordination.selectors.meetings import (
     meeting_invitee_rows,
     meeting_response_counts,
     meetings_filtered,
+    meetings_for_list,
     my_meetings,
 )
 from coordination.selectors.people import agencies_visible_to
@@ -72,7 +73,10 @@ def meeting_list(request):
         region=query_text(request.GET.get("region"), max_length=13),
         q=query_text(request.GET.get("q")),
     )
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(meetings.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = meetings_for_list(ids=list(page.object_list))
     return render(
         request,
         "coordination/meetings/list.html",

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from coordination import permissions
+from coordination.extensions import PROFILE_SECTIONS, contributions
 from coordination.selectors.people import memberships_of
 
 
@@ -28,5 +29,8 @@ def profile(request):
     return render(
         request,
         "coordination/profile.html",
-        {"memberships": memberships_of(person=request.user)},
+        {
+            "memberships": memberships_of(person=request.user),
+            "extension_sections": contributions(PROFILE_SECTIONS, user=request.user),
+        },
     )

@@ -14,6 +14,7 @@ from coordination.enums import RegionLevel
 from coordination.models import Region
 from outreach.enums import COVERAGE_STATUSES, AudienceSegment
 from outreach.models import EventSegment, OutreachEvent
+from outreach.selectors.requests import request_counts
 
 
 def _counted_events(*, dari: dt.date | None, sampai: dt.date | None) -> QuerySet[OutreachEvent]:
@@ -34,10 +35,18 @@ class DistrictRow:
     events: int = 0
     participants: int = 0
     villages: list = field(default_factory=list)
+    # Confirmed requests from the public ("Minta sosialisasi"), all time, and those unanswered.
+    requests: int = 0
+    requests_pending: int = 0
 
     @property
     def covered(self) -> bool:
         return self.events > 0
+
+    @property
+    def demand_unmet(self) -> bool:
+        """Asked for, and no face-to-face outreach: what the report must make stand out."""
+        return self.requests > 0 and not self.covered
 
     @property
     def uncovered_villages(self) -> list:
@@ -94,6 +103,10 @@ def regency_coverage(*, regency: Region, dari=None, sampai=None) -> dict:
         if row["district_code"] in districts:
             districts[row["district_code"]].events = row["n"]
             districts[row["district_code"]].participants = row["people"] or 0
+    for code, row in request_counts(field="district_code", regency_code=regency.code).items():
+        if code in districts:
+            districts[code].requests = row["received"]
+            districts[code].requests_pending = row["pending"]
     per_village = {
         row["village_code"]: row
         for row in face.exclude(village_code="")
@@ -137,7 +150,10 @@ def regency_coverage(*, regency: Region, dari=None, sampai=None) -> dict:
             "districts_covered": sum(1 for d in rows if d.covered),
             "villages": sum(d.villages_total for d in rows),
             "villages_covered": sum(d.villages_covered for d in rows),
+            "requests": sum(d.requests for d in rows),
+            "requests_pending": sum(d.requests_pending for d in rows),
         },
+        "demand_unmet": [d for d in rows if d.demand_unmet],
     }
 
 
@@ -182,9 +198,11 @@ def province_coverage(*, province: Region, regency_codes=None, dari=None, sampai
         .annotate(n=Count("code"))
         .values_list("regency", "n")
     )
+    requests = request_counts(field="regency_code", province_code=province.code)
     rows = []
     for regency in regencies:
         stats = event_stats.get(regency.code, {})
+        asked = requests.get(regency.code, {})
         villages = village_totals.get(regency.code, {})
         rows.append(
             {
@@ -198,6 +216,8 @@ def province_coverage(*, province: Region, regency_codes=None, dari=None, sampai
                 "face": stats.get("face", 0),
                 "media": stats.get("media", 0),
                 "participants": stats.get("participants") or 0,
+                "requests": asked.get("received", 0),
+                "requests_pending": asked.get("pending", 0),
             }
         )
     if regency_codes is not None:

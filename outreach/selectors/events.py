@@ -46,6 +46,67 @@ def upcoming_events(*, filters: EventFilters) -> QuerySet[OutreachEvent]:
     return qs.select_related(*DISPLAY_RELATED).order_by("starts_at", "id")
 
 
+# The list counts at most this many events: past it, "more than N" (an exact count of every
+# upcoming event of the country would read the whole index on every uncached view).
+COUNT_CAP = 1000
+
+
+@dataclass
+class EventPage:
+    events: list[OutreachEvent]
+    count: int  # capped at COUNT_CAP + 1
+    next_cursor: str = ""  # "" on the last page
+    is_first: bool = True
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+def cursor_of(event: OutreachEvent) -> str:
+    """Where the next page starts: after this event in (starts_at, id) order."""
+    micros = int(event.starts_at.timestamp()) * 1_000_000 + event.starts_at.microsecond
+    return f"{micros}-{event.pk}"
+
+
+def cursor_parse(text: str) -> tuple[dt.datetime, int] | None:
+    """The (starts_at, id) of a cursor, or None for anything that is not one."""
+    head, _sep, tail = (text or "").partition("-")
+    if not (head.isdigit() and tail.isdigit()) or len(head) > 18 or len(tail) > 18:
+        return None
+    try:
+        moment = dt.datetime.fromtimestamp(int(head) // 1_000_000, tz=dt.UTC).replace(
+            microsecond=int(head) % 1_000_000
+        )
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment, int(tail)
+
+
+def upcoming_page(*, filters: EventFilters, after: str = "", size: int = 25) -> EventPage:
+    """One page of the list in (starts_at, id) order, from the cursor `after` (keyset paging: the
+    index is entered at the cursor, so page 100 costs what page 1 does), with the count capped
+    at COUNT_CAP. Three queries: the capped count, the page's ids, their rows."""
+    qs = upcoming_events(filters=filters).select_related(None)
+    cursor = cursor_parse(after)
+    count = qs.order_by()[: COUNT_CAP + 1].count()
+    if cursor is not None:
+        moment, pk = cursor
+        qs = qs.filter(starts_at__gte=moment).exclude(starts_at=moment, id__lte=pk)
+    # The ids first: without filters an index-only walk of outreach_public_start_idx (the
+    # events that already ended are skipped in the index, not visited in the table), then the
+    # rows shown with their regions and organisers.
+    ids = list(qs.values_list("pk", flat=True)[: size + 1])
+    by_id = OutreachEvent.objects.select_related(*DISPLAY_RELATED).in_bulk(ids[:size])
+    events = [by_id[pk] for pk in ids[:size]]
+    return EventPage(
+        events=events,
+        count=count,
+        next_cursor=cursor_of(events[-1]) if len(ids) > size else "",
+        is_first=cursor is None,
+    )
+
+
 @dataclass
 class CalendarDay:
     date: dt.date
@@ -120,17 +181,24 @@ def month_weeks(*, filters: EventFilters, year: int, month: int, per_day: int = 
     return [days[i : i + 7] for i in range(0, len(days), 7)]
 
 
-def feed_events(*, filters: EventFilters) -> list[OutreachEvent]:
-    """The events of a feed: the chosen dates, or from OUTREACH_FEED_PAST_DAYS ago onwards,
-    at most OUTREACH_FEED_MAX_EVENTS (the earliest first)."""
+def open_data_events(*, filters: EventFilters) -> QuerySet[OutreachEvent]:
+    """The events of the open data (feeds and the integration API): the chosen dates, or from
+    OUTREACH_FEED_PAST_DAYS ago onwards, with what a record shows (`outreach.feeds`)."""
     qs = apply_filters(public_events(), filters)
     if not filters.dari:
         since = timezone.localdate() - dt.timedelta(days=conf.get("OUTREACH_FEED_PAST_DAYS"))
         qs = qs.filter(local_date__gte=since)
+    return qs.select_related(*DISPLAY_RELATED, "report").prefetch_related(
+        Prefetch("partners", queryset=Agency.objects.order_by("name"))
+    )
+
+
+def feed_events(*, filters: EventFilters) -> list[OutreachEvent]:
+    """The events of a feed: at most OUTREACH_FEED_MAX_EVENTS, the earliest first."""
     return list(
-        qs.select_related(*DISPLAY_RELATED, "report")
-        .prefetch_related(Prefetch("partners", queryset=Agency.objects.order_by("name")))
-        .order_by("starts_at", "id")[: conf.get("OUTREACH_FEED_MAX_EVENTS")]
+        open_data_events(filters=filters).order_by("starts_at", "id")[
+            : conf.get("OUTREACH_FEED_MAX_EVENTS")
+        ]
     )
 
 

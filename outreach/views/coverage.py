@@ -54,11 +54,12 @@ def overview(request, fmt: str = "html"):
             f"cakupan-sosialisasi-{province.code}",
             ["kode", "kabupaten_kota", "kecamatan", "kecamatan_terjangkau", "desa_kelurahan",
              "desa_terjangkau", "desa_terpencil", "desa_terpencil_belum", "kegiatan_tatap_muka",
-             "kegiatan_media", "peserta"],
+             "kegiatan_media", "peserta", "permintaan_masyarakat", "permintaan_menunggu"],
             (
                 [r["region"].code, r["region"].name, r["districts"], r["districts_covered"],
                  r["villages"], r["villages_covered"], r["remote"], r["remote_uncovered"],
-                 r["face"], r["media"], r["participants"]]
+                 r["face"], r["media"], r["participants"], r["requests"],
+                 r["requests_pending"]]
                 for r in data["rows"]
             ),
         )  # fmt: skip
@@ -89,17 +90,27 @@ def regency(request, code: str, fmt: str = "html"):
                     int(district.region.is_remote),
                     district.events,
                     district.participants,
+                    district.requests,
                 ]
             )
             for village in district.villages:
                 rows.append(
                     [village.code, _("desa/kelurahan"), village.name, district.region.name,
-                     int(village.is_remote), village.events, village.participants]
+                     int(village.is_remote), village.events, village.participants, ""]
                 )  # fmt: skip
         return _table(
             fmt,
             f"cakupan-sosialisasi-{region.code}",
-            ["kode", "tingkat", "nama", "kecamatan", "terpencil", "kegiatan_tatap_muka", "peserta"],
+            [
+                "kode",
+                "tingkat",
+                "nama",
+                "kecamatan",
+                "terpencil",
+                "kegiatan_tatap_muka",
+                "peserta",
+                "permintaan_masyarakat",
+            ],  # fmt: skip
             rows,
         )
     return render(

@@ -16,6 +16,7 @@ from outreach.forms.calendar import CalendarFilterForm
 from outreach.forms.events import DuplicateForm, EventForm, ImportForm, ReportForm, StatusForm
 from outreach.models import OutreachEvent
 from outreach.selectors.events import managed_events
+from outreach.selectors.requests import pending_count
 from outreach.services import events as services
 from outreach.services.imports import COLUMNS, events_import_csv, import_template_rows
 from pilkada.common.decorators import predicate_required
@@ -48,7 +49,13 @@ def event_list(request):
     return render(
         request,
         "outreach/manage/list.html",
-        {"page": page, "filters": filters, "status": status, "statuses": EventStatus.choices},
+        {
+            "page": page,
+            "filters": filters,
+            "status": status,
+            "statuses": EventStatus.choices,
+            "pending_requests": pending_count(user=request.user),
+        },
     )
 
 

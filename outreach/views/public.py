@@ -3,7 +3,6 @@
 import calendar
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,11 +20,12 @@ from outreach.feeds import ics_body
 from outreach.forms.calendar import CalendarFilterForm
 from outreach.http import cached_body, public_resource
 from outreach.selectors.events import (
+    COUNT_CAP,
     calendar_days,
     month_weeks,
     public_event_get,
     region_filter_options,
-    upcoming_events,
+    upcoming_page,
 )
 from pilkada.common.query import drop_empty_parameters
 
@@ -86,10 +86,19 @@ def _page(request, *, view: str, title: str, build) -> HttpResponse:
 @public_resource("calendar")
 def calendar_list(request):
     def build(filters):
-        page = Paginator(upcoming_events(filters=filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        return {"page": page, "events": list(page.object_list)}
+        page = upcoming_page(filters=filters, after=request.GET.get("setelah", ""), size=PAGE_SIZE)
+        query = request.GET.copy()
+        query.pop("setelah", None)
+        query.pop("page", None)
+        first_query = query.urlencode()
+        query["setelah"] = page.next_cursor
+        return {
+            "page": page,
+            "events": page.events,
+            "count_cap": COUNT_CAP,
+            "first_query": first_query,
+            "next_query": query.urlencode() if page.next_cursor else "",
+        }
 
     return _page(request, view="list", title=_("Kalender sosialisasi"), build=build)
 

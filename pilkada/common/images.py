@@ -49,12 +49,16 @@ def image_reencode(upload, *, max_side: int = MAX_SIDE, quality: int = 85) -> Cl
         raise ValidationError(_("Berkas ini bukan foto yang dapat dibaca."), code="image") from exc
     picture.thumbnail((max_side, max_side))
     transparent = picture.mode in ("RGBA", "LA") or "transparency" in picture.info
+    pixels = picture.convert("RGBA" if transparent else "RGB")
+    # Pillow writes some of what it read back on save (a JPEG comment, an ICC profile, DPI):
+    # only the pixels go on.
+    pixels.info = {}
     out = io.BytesIO()
     if transparent:
-        picture.convert("RGBA").save(out, format="PNG", optimize=True)
+        pixels.save(out, format="PNG", optimize=True)
         content_type, extension = "image/png", "png"
     else:
-        picture.convert("RGB").save(out, format="JPEG", quality=quality, optimize=True)
+        pixels.save(out, format="JPEG", quality=quality, optimize=True)
         content_type, extension = "image/jpeg", "jpg"
     return CleanImage(
         content=ContentFile(out.getvalue()),

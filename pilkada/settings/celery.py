@@ -77,6 +77,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": float(PILKADA_DELIVERY_RECOVERY_SECONDS),
         "options": {"expires": max(1, PILKADA_DELIVERY_RECOVERY_SECONDS - 5)},
     },
+    # Every minute: fan out webhook events whose task was lost (the broker was down when the
+    # change committed, a worker died), so an agency's system hears of it within a minute or
+    # two; and forget the first answers of Idempotency-Keys past PILKADA_API_IDEMPOTENCY_HOURS.
+    "api-sweep": {
+        "task": "api.sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Every 15 minutes: digests are due at 07:00 in each agency's time zone (WIB, WITA, WIT are
     # an hour apart); the job sends those due and not yet sent today, so it also catches up after
     # an outage. One delivery row per person and date keeps it to one digest a day.
@@ -84,6 +92,41 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "coordination.send_digests",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 840},
+    },
+    # Every minute: escalate incidents not acknowledged by their deadline (the critical deadline
+    # is 15 minutes, so a minute is the precision that matters) and remind acknowledged critical
+    # ones hourly. It works through everything due in batches for up to 50 s; the outbox's unique
+    # key per incident, step and recipient keeps it to one message each (insiden/notifications/
+    # escalation.py).
+    "incident-escalation": {
+        "task": "insiden.escalate_incidents",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Daily at 02:30 (server time, a quiet hour): the retention rule of public outreach requests
+    # (UU 27/2022): unconfirmed requests past their link's expiry are deleted, and a closed
+    # request's contact data is erased OUTREACH_REQUEST_RETENTION_DAYS after it was closed.
+    # A missed day is caught up by the next run.
+    "outreach-request-retention": {
+        "task": "outreach.purge_request_contacts",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3600},
+    },
+    # Every 10 minutes: bring the readiness counters' overdue flags to today (a no-op except
+    # after midnight; until it has run the dashboards count the tasks, so they are never wrong,
+    # only slower for those minutes). See coordination/services/readiness_counts.py.
+    "readiness-counts-roll-over": {
+        "task": "coordination.roll_over_readiness_counts",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
+    # Daily at 03:30: compare the readiness counters with the tasks in one snapshot; a
+    # difference is logged as an error and the counters are rebuilt (a second of waiting for
+    # task writes). They differ only if someone wrote the tables by hand.
+    "readiness-counts-check": {
+        "task": "coordination.check_readiness_counts",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 3600},
     },
 }
 

@@ -30,6 +30,8 @@ PUBLIC_PAGES = [
     "/tentang-data/",
     "/sosialisasi/bulan/",
     "/sosialisasi/pekan/",
+    "/sosialisasi/minta/",
+    "/sosialisasi/minta/terkirim/",
 ]
 
 

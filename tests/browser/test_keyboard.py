@@ -59,3 +59,26 @@ def test_wrong_password_is_announced_and_keeps_the_email(browse):
     expect(page.get_by_role("alert")).to_be_visible()
     expect(form.get_by_label(either("Email", "Email"))).to_have_value("kpu@demo.test")
     audit(page)
+
+
+def test_outreach_request_form_works_with_the_keyboard_on_a_phone(browse):
+    """The public "Minta sosialisasi" form: every control in reading order with a visible focus
+    (the honeypot is never reached), and the place steps sent with Enter."""
+    page = browse("phone")
+    page.goto("/sosialisasi/minta/")
+    states = tab_through(page)
+    _assert_focus_visible(states)
+    assert not [s for s in states if "situs_web" in s["element"]]
+    form = page.get_by_role("main").locator("form")
+    regency = form.get_by_label(either("Kabupaten/kota", "Regency/city"))
+    regency.focus()
+    regency.select_option("17.02")
+    step = form.get_by_role("button", name=either("Tampilkan pilihan wilayah", "Show region"))
+    step.focus()
+    _assert_focus_visible([focused(page)])
+    page.keyboard.press("Enter")
+    district = (
+        page.get_by_role("main").locator("form").get_by_label(either("Kecamatan", "District"))
+    )
+    expect(district.locator("option")).not_to_have_count(1)
+    audit(page)

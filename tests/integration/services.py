@@ -131,6 +131,10 @@ def worker_database_url(transactional_db) -> str:
     return f"postgres://{user}{password}@{host}:{port}/{params['NAME']}"
 
 
+# The test worker's processes (tests of concurrency count on this many sends in flight).
+WORKER_PROCESSES = 2
+
+
 class WorkerProcess:
     """A `celery -A pilkada worker` in its own process group, logging to a file."""
 
@@ -146,7 +150,7 @@ class WorkerProcess:
         self.log = self.log_dir / f"worker-{self.starts}.log"
         command = [
             sys.executable, "-m", "celery", "-A", "pilkada", "worker",
-            "--pool=prefork", "--concurrency=2", "--loglevel=INFO",
+            "--pool=prefork", f"--concurrency={WORKER_PROCESSES}", "--loglevel=INFO",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
             "-n", f"itest-{uuid.uuid4().hex[:8]}@%h",
         ]  # fmt: skip

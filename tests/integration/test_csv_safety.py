@@ -33,7 +33,9 @@ BAD_FILES = {
 
 
 NOT_UTF8 = "Berkas harus CSV dengan penyandian UTF-8."
-EMPTY_UPLOAD = "Berkas yang dikirimkan kosong."
+# Django's "The submitted file is empty.", in the wording of the REST framework's catalogue, which
+# comes before Django's own (INSTALLED_APPS): the forms and the API say it the same way.
+EMPTY_UPLOAD = "Berkas kosong."
 BLANK = "Berkas kosong."
 NOT_TEXT = "Berkas ini bukan CSV teks (mungkin berkas Excel); simpan sebagai CSV UTF-8."
 # A file that starts like a workbook is read as one (imports accept .xlsx).

@@ -25,11 +25,12 @@ from coordination.models import Agency, Checklist, Delivery, ElectionStage, Regi
 from coordination.services.meeting_records import meeting_document_add
 from coordination.services.readiness import task_status_update
 from kerawanan.models import IkpDimension
+from outreach.tokens import request_token
 from tests import factories
 from tests.conftest import walk_seed
 
 SECRET = "RAHASIA"
-APPS = ("coordination", "outreach", "kerawanan")
+APPS = ("coordination", "outreach", "kerawanan", "messaging", "insiden", "api", "integrasi")
 
 # How each URL's object relates to the visitors: "scoped" objects belong to regency 17.02 and must
 # never answer 200 to them; "open" pages (lists, forms, public pages) may answer, but never with
@@ -76,6 +77,50 @@ def _risks_of_every_visibility(region, owner, meeting) -> dict:
     }
     agenda_add(actor=None, meeting=meeting, risks=list(risks.values()))
     return risks
+
+
+def _secret_incident():
+    """A rahasia incident with a photo in a village of 17.02, routed to the Polres 17.02."""
+    from insiden.services.incidents import incident_create
+
+    return incident_create(
+        actor=None,
+        title=f"Insiden {SECRET} 17.02",
+        category="keamanan",
+        severity=4,
+        occurred_at=timezone.now(),
+        region=Region.objects.get(code="17.02.01.2001"),
+        tps_number=3,
+        visibility="rahasia",
+        photos=[SimpleUploadedFile(f"{SECRET}.jpg", factories.jpeg_bytes())],
+    )
+
+
+def _api_key(agency):
+    from api.enums import Scope
+    from api.services.keys import api_key_create
+
+    made = api_key_create(
+        actor=None,
+        agency=agency,
+        name=f"Kunci {SECRET}",
+        scopes=list(Scope.values),
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    return made.key
+
+
+def _subscription(api_key):
+    from api.models import WebhookSubscription
+
+    # Made directly: the service would refuse this address outside tests.
+    return WebhookSubscription.objects.create(
+        agency=api_key.agency,
+        api_key=api_key,
+        url=f"https://hook.example.go.id/{SECRET}",
+        events=["task.updated"],
+        secret="whsec_" + "A" * 43 + "=",
+    )
 
 
 @pytest.fixture
@@ -133,8 +178,14 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         )
     draft = factories.outreach_event("17.02.01.2001", status="draft", title=f"Draf {SECRET} 17.02")
     risks = _risks_of_every_visibility(other, polres_other, meeting)
+    incident = _secret_incident()
+    asked = factories.outreach_request(
+        "17.02.01.2001", requester_name=f"Pemohon {SECRET}", note=f"Catatan {SECRET}"
+    )
     dimension = IkpDimension.objects.filter(parent__isnull=True).first()
     today = timezone.localdate()
+    api_key = _api_key(polres_other)
+    subscription = _subscription(api_key)
     targets = {
         "coordination:staff_home": (OPEN, {}),
         "coordination:profile": (OPEN, {}),
@@ -212,6 +263,16 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "outreach:manage_delete": (SCOPED, {"pk": draft.pk}),
         "outreach:manage_report": (SCOPED, {"pk": draft.pk}),
         "outreach:manage_duplicate": (SCOPED, {"pk": draft.pk}),
+        "outreach:request_form": (OPEN, {}),
+        "outreach:request_sent": (OPEN, {}),
+        "outreach:request_confirm": (OPEN, {"token": request_token(asked, "confirm")}),
+        # The requester's own page (its link is theirs): it never shows the name or the note.
+        "outreach:request_follow": (OPEN, {"token": request_token(asked, "follow")}),
+        "outreach:request_list": (OPEN, {}),
+        "outreach:request_detail": (SCOPED, {"pk": asked.pk}),
+        "outreach:request_accept": (SCOPED, {"pk": asked.pk}),
+        "outreach:request_propose": (SCOPED, {"pk": asked.pk}),
+        "outreach:request_decline": (SCOPED, {"pk": asked.pk}),
         "outreach:coverage": (OPEN, {}),
         "outreach:coverage_csv": (OPEN, {}),
         "outreach:coverage_xlsx": (OPEN, {}),
@@ -235,6 +296,52 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "kerawanan:dimension_list": (OPEN, {}),
         "kerawanan:dimension_edit": (OPEN, {"pk": dimension.pk}),
         "kerawanan:region_children": (OPEN, {"code": "17.02"}),
+        "messaging:settings": (OPEN, {}),
+        "messaging:telegram_link": (OPEN, {}),
+        "messaging:telegram_unlink": (OPEN, {}),
+        "messaging:telegram_webhook": (OPEN, {"secret": "bukan-rahasia"}),
+        "insiden:incident_list": (OPEN, {}),
+        "insiden:report": (OPEN, {}),
+        "insiden:incident_detail": (SCOPED, {"pk": incident.pk}),
+        "insiden:acknowledge": (SCOPED, {"pk": incident.pk}),
+        "insiden:status": (SCOPED, {"pk": incident.pk}),
+        "insiden:refer": (SCOPED, {"pk": incident.pk}),
+        "insiden:merge": (SCOPED, {"pk": incident.pk}),
+        "insiden:comment": (SCOPED, {"pk": incident.pk}),
+        "insiden:photo_add": (SCOPED, {"pk": incident.pk}),
+        "insiden:photo": (SCOPED, {"pk": incident.pk, "photo_pk": incident.photos.first().pk}),
+        "insiden:risk": (SCOPED, {"pk": incident.pk}),
+        "insiden:task": (SCOPED, {"pk": incident.pk}),
+        "insiden:rules_index": (OPEN, {}),
+        "insiden:rules": (OPEN, {"code": "17"}),
+        "insiden:region_children": (OPEN, {"code": "17.02"}),
+        "insiden:situation": (OPEN, {}),
+        "insiden:wall": (OPEN, {"code": "17"}),
+        "integrasi:key_list": (OPEN, {}),
+        "integrasi:key_create": (OPEN, {}),
+        "integrasi:key_revoke": (SCOPED, {"pk": api_key.pk}),
+        "integrasi:subscription_list": (OPEN, {}),
+        "integrasi:subscription_create": (OPEN, {}),
+        "integrasi:subscription_detail": (SCOPED, {"pk": subscription.pk}),
+        "integrasi:subscription_test": (SCOPED, {"pk": subscription.pk}),
+        "integrasi:subscription_rotate": (SCOPED, {"pk": subscription.pk}),
+        "integrasi:subscription_switch": (SCOPED, {"pk": subscription.pk}),
+        "api:schema": (OPEN, {}),
+        "api:docs": (OPEN, {}),
+        "api:redoc": (OPEN, {}),
+        "api:region-list": (OPEN, {}),
+        "api:region-detail": (OPEN, {"code": "17.02"}),
+        "api:event-list": (OPEN, {}),
+        "api:event-detail": (SCOPED, {"pk": draft.pk}),
+        "api:agency-list": (OPEN, {}),
+        "api:agency-detail": (SCOPED, {"pk": polres_other.pk}),
+        "api:meeting-list": (OPEN, {}),
+        "api:meeting-detail": (SCOPED, {"pk": meeting.pk}),
+        "api:task-list": (OPEN, {}),
+        "api:task-detail": (SCOPED, {"pk": task.pk}),
+        "api:task-status": (SCOPED, {"pk": task.pk}),
+        "api:risk-list": (OPEN, {}),
+        "api:risk-detail": (SCOPED, {"pk": risks["rahasia"].pk}),
     }
     # Filters that point at the other regency's objects: an open page must ignore them or
     # answer 404, never list what they select.
@@ -343,6 +450,9 @@ GARBAGE_KEYS = [
     # the outreach calendar's and forms' own names, the dashboard's root
     "prov", "kab", "kec", "metode", "segmen", "dari", "sampai", "root", "wilayah_kab",
     "wilayah_kec", "wilayah_desa", "districts", "codes", "dates", "template",
+    # the public request form and the follow page
+    "requester_kind", "segment", "date_1", "participants", "email", "situs_web", "cap_waktu",
+    "aksi", "_pilih_wilayah",
 ]  # fmt: skip
 
 

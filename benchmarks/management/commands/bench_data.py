@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from benchmarks.data.incidents import incidents_ensure
 from benchmarks.data.national import (
     DEFAULT_SEED,
     Targets,
@@ -15,8 +16,13 @@ from benchmarks.data.national import (
 )
 from benchmarks.data.risks import risks_ensure
 from coordination.models import ReadinessTask
+from coordination.services.readiness_counts import counts_rebuild
 
-SUMMARY_PATH = Path(settings.VAR_DIR) / "bench" / "data.json"
+
+def summary_path() -> Path:
+    """What the dataset of this database is (one file per database: `make bench` keeps a
+    national and a small dataset side by side)."""
+    return Path(settings.VAR_DIR) / "bench" / f"data-{connection.settings_dict['NAME']}.json"
 
 
 class Command(BaseCommand):
@@ -68,9 +74,12 @@ class Command(BaseCommand):
         targets = Targets.for_scale(scale)
         if reuse and self._same_dataset(scale=scale, seed=seed, province=province, targets=targets):
             self.stdout.write(
-                f"Reusing the dataset of {SUMMARY_PATH} (scale {scale}, seed {seed})."
+                f"Reusing the dataset of {summary_path()} (scale {scale}, seed {seed})."
             )
             risks_ensure(scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line))
+            incidents_ensure(
+                scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line)
+            )
             return
         self.stdout.write(
             f"Generating into {connection.settings_dict['NAME']!r}: scale {scale}, seed {seed}; "
@@ -84,11 +93,14 @@ class Command(BaseCommand):
             province_code=province,
             log=lambda line: self.stdout.write("  " + line),
         )
+        # The readiness counters follow every task write (a trigger), but the reset before
+        # the generation empties tables without one: rebuild them from the tasks.
+        counts_rebuild()
         for name, count in result.counts.items():
             self.stdout.write(f"  {name}: {count:,}")
         self.stdout.write(self.style.SUCCESS(f"Done in {result.total_seconds:.1f} s"))
-        SUMMARY_PATH.parent.mkdir(parents=True, exist_ok=True)
-        SUMMARY_PATH.write_text(
+        summary_path().parent.mkdir(parents=True, exist_ok=True)
+        summary_path().write_text(
             json.dumps(
                 {
                     "database": connection.settings_dict["NAME"],
@@ -105,11 +117,12 @@ class Command(BaseCommand):
             )
         )
         risks_ensure(scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line))
+        incidents_ensure(scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line))
 
     def _same_dataset(self, *, scale, seed, province, targets: Targets) -> bool:
-        if not SUMMARY_PATH.exists():
+        if not summary_path().exists():
             return False
-        summary = json.loads(SUMMARY_PATH.read_text())
+        summary = json.loads(summary_path().read_text())
         same_request = (
             summary.get("database") == connection.settings_dict["NAME"]
             and summary.get("scale") == scale

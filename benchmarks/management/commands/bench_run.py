@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from benchmarks.runner import proxy, report
+from benchmarks.runner import mixed, proxy, report, scales
 from benchmarks.runner.load import TRIVIAL_PATH, run_load
+from benchmarks.runner.more_pages import more_page_requests
 from benchmarks.runner.pages import NotAvailable, Picks, measure_pages, url
 from benchmarks.runner.pipeline import PipelineResult
 from benchmarks.runner.pipeline_run import run_pipeline
@@ -16,6 +17,8 @@ from benchmarks.runner.regions import measure_region_reload
 from benchmarks.runner.risks import risk_page_requests
 
 BENCH_DIR = Path(settings.VAR_DIR) / "bench"
+# The measured pages beyond pages.py's own: each module builds on pages.py.
+PAGE_MODULES = (risk_page_requests, more_page_requests)
 
 
 class Command(BaseCommand):
@@ -34,6 +37,20 @@ class Command(BaseCommand):
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument("--skip-pipeline", action="store_true")
         parser.add_argument("--skip-proxy", action="store_true", help="no nginx measurement")
+        parser.add_argument(
+            "--small-database",
+            default="",
+            help=(
+                "a database of the same server holding a small dataset (bench_data --scale "
+                "0.05): every page is measured there and on this one, side by side"
+            ),
+        )
+        parser.add_argument(
+            "--mixed-rates",
+            default="0,1,20",
+            help="task status writes per second while the dashboards are read ('' to skip)",
+        )
+        parser.add_argument("--mixed-seconds", type=int, default=30, help="per write rate")
         parser.add_argument(
             "--only",
             default="",
@@ -58,14 +75,37 @@ class Command(BaseCommand):
         # A terminated run still stops the gunicorn it started (the cleanup is in `finally`).
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
         log = self.stdout.write
-        summary = BENCH_DIR / "data.json"
+        summary = BENCH_DIR / f"data-{connection.settings_dict['NAME']}.json"
         dataset = json.loads(summary.read_text()) if summary.exists() else {}
 
         load_average = report._load_average()
         log("Pages")
-        pages = measure_pages(
-            runs=runs, log=lambda line: log("  " + line), only=keys, more=(risk_page_requests,)
-        )
+        scale_pairs = None
+        if options["small_database"]:
+            scale_pairs = scales.measure_two_sizes(
+                runs=runs,
+                small_database=options["small_database"],
+                log=lambda line: log("  " + line),
+                only=keys,
+                more=PAGE_MODULES,
+            )
+            pages = [pair.large for pair in scale_pairs]
+        else:
+            pages = measure_pages(
+                runs=runs, log=lambda line: log("  " + line), only=keys, more=PAGE_MODULES
+            )
+        load_average_after_pages = report._load_average()
+
+        mixed_rounds = []
+        rates = [float(rate) for rate in options["mixed_rates"].split(",") if rate.strip()]
+        if rates and not options["skip_load"] and not keys:
+            log("Readers while liaisons write")
+            mixed_rounds = mixed.measure_mixed(
+                rates=rates,
+                seconds=options["mixed_seconds"],
+                workers=workers,
+                log=lambda line: log("  " + line),
+            )
 
         load = None
         load_note = "Skipped (--skip-load)."
@@ -124,6 +164,23 @@ class Command(BaseCommand):
             runs=runs,
             load_average=load_average,
         )
+        if scale_pairs is not None:
+            small_summary = BENCH_DIR / f"data-{options['small_database']}.json"
+            small_scale = (
+                json.loads(small_summary.read_text()).get("scale")
+                if small_summary.exists()
+                else None
+            )
+            text += (
+                "\n"
+                + scales.render(
+                    scale_pairs, small_scale=small_scale, large_scale=dataset.get("scale")
+                )
+                + f"\nLoad average before the pages: {load_average}; after: "
+                f"{load_average_after_pages}.\n"
+            )
+        if mixed_rounds:
+            text += "\n" + mixed.render(mixed_rounds)
         if proxy_result is not None:
             text += "\n" + proxy.render(proxy_result)
         BENCH_DIR.mkdir(parents=True, exist_ok=True)

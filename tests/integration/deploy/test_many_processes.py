@@ -247,12 +247,16 @@ def wait_until(predicate, timeout: float, message, poll=None) -> None:
 
 
 def log_count(worker) -> int:
-    """send_delivery tasks a worker (all its starts) finished."""
+    """Send tasks (send_deliveries, or send_delivery of one row) a worker (all its starts)
+    took. Taken, not finished: a task carries a batch of rows, and the killed worker's tasks
+    were all still sending when its main process died (its pool finishes them without the
+    log line)."""
     text = "".join(log.read_text(errors="replace") for log in worker.log_dir.glob("worker-*.log"))
     return sum(
         1
         for line in text.splitlines()
-        if "coordination.send_delivery[" in line and "succeeded" in line
+        if ("coordination.send_deliveries[" in line or "coordination.send_delivery[" in line)
+        and line.rstrip().endswith("received")
     )
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -104,11 +105,36 @@ def test_calendar_pagination(client, bengkulu):
     for i in range(27):
         factories.outreach_event("17.01.01.2001", when=at(1, 8) + dt.timedelta(minutes=i),
                                  title=f"Acara {i:02d}")  # fmt: skip
-    first = client.get(CALENDAR).content.decode()
-    second = client.get(CALENDAR + "?page=2").content.decode()
+    first = client.get(CALENDAR + "?metode=forum_warga").content.decode()
     assert ">Acara 00</a>" in first and ">Acara 25</a>" not in first
+    assert "27 kegiatan" in first
+    # Keyset paging: "next" starts after the last event shown, filters kept; no "page N of M".
+    more = re.search(r'href="\?([^"]*setelah=[^"]*)" rel="next"', first).group(1)
+    assert "metode=forum_warga" in more
+    second = client.get(CALENDAR + "?" + more.replace("&amp;", "&")).content.decode()
+    assert ">Acara 24</a>" not in second
     assert ">Acara 25</a>" in second and ">Acara 26</a>" in second
-    assert "Halaman 2 dari 2" in second
+    assert 'rel="next"' not in second
+    assert 'href="?metode=forum_warga">Kembali ke awal</a>' in second
+    assert "Halaman" not in second.split("pagination")[-1].split("</nav>")[0]
+
+
+def test_calendar_cursor_that_is_not_one_shows_the_first_page(client, bengkulu):
+    factories.outreach_event("17.01.01.2001", when=at(1, 8), title="Acara awal")
+    for junk in ("abc", "1-", "-5", "99999999999999999999-1", "1700000000000000-x"):
+        response = client.get(CALENDAR + "?setelah=" + junk)
+        assert response.status_code == 200
+        assert ">Acara awal</a>" in response.content.decode()
+
+
+def test_calendar_count_is_capped(client, bengkulu, monkeypatch):
+    from outreach.selectors import events as selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    for i in range(3):
+        factories.outreach_event("17.01.01.2001", when=at(1, 8 + i), title=f"Acara {i}")
+    content = client.get(CALENDAR).content.decode()
+    assert "Lebih dari" in content
 
 
 def test_month_view_shows_events_and_marks_today(client, bengkulu):
@@ -252,8 +278,8 @@ def test_event_page_answers_304(client, event):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/sosialisasi/", 5),
-        ("/sosialisasi/?kab=17.02&segmen=perempuan", 6),
+        ("/sosialisasi/", 6),
+        ("/sosialisasi/?kab=17.02&segmen=perempuan", 7),
         ("/sosialisasi/bulan/", 5),
         ("/sosialisasi/pekan/", 5),
     ],

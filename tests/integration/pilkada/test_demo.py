@@ -3,14 +3,34 @@ from django.core.management import call_command
 from coordination import permissions
 from coordination.models import Agency, Membership, Person
 from coordination.services.regions import regions_load
+from outreach.models import OutreachRequest
 
 
 def test_seed_demo_is_idempotent_and_creates_the_demo_logins(db):
     regions_load(province_code="17")
     call_command("seed_demo", stdout=None)
-    counts = (Agency.objects.count(), Person.objects.count(), Membership.objects.count())
+    counts = (
+        Agency.objects.count(),
+        Person.objects.count(),
+        Membership.objects.count(),
+        OutreachRequest.objects.count(),
+    )
     call_command("seed_demo", stdout=None)
-    assert (Agency.objects.count(), Person.objects.count(), Membership.objects.count()) == counts
+    assert (
+        Agency.objects.count(),
+        Person.objects.count(),
+        Membership.objects.count(),
+        OutreachRequest.objects.count(),
+    ) == counts
+    # Requests from the public, one of each answer, from villages without face-to-face outreach.
+    assert sorted(OutreachRequest.objects.values_list("status", flat=True)) == [
+        "accepted",
+        "declined",
+        "open",
+        "open",
+        "proposed",
+    ]
+    assert OutreachRequest.objects.get(status="accepted").event.status == "draft"
     assert Agency.objects.filter(kind="kpu").count() == 11
     assert Agency.objects.filter(kind="bawaslu").count() == 11
     kpu = Person.objects.get(email="kpu@demo.test")

@@ -113,6 +113,9 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "17.01.01.2001", status="draft", title="Forum 17.01", organiser=kpu_own
     )
     event_other = factories.outreach_event("17.02.01.2001", status="draft", title="Forum 17.02")
+    incident, incident_other = _incidents()
+    asked = factories.outreach_request("17.01.01.2001", email="warga1@uji.test")
+    asked_other = factories.outreach_request("17.02.01.2001", email="warga2@uji.test")
     return World(
         people={
             "staff_17.01": staff,
@@ -152,5 +155,28 @@ def world(bengkulu, django_capture_on_commit_callbacks):
             "update": update,
             "delivery": delivery,
             "event_other": event_other,
+            "incident": incident,
+            "incident_photo": incident.photos.get(),
+            "incident_other": incident_other,
+            "asked": asked,
+            "asked_other": asked_other,
         },
     )
+
+
+def _incidents():
+    """An incident with a photo in a village of 17.01 (Bawaslu's, reported by its liaison's
+    agency) and a rahasia one in 17.02 (the Polres's)."""
+    from insiden.services.incidents import incident_create
+
+    def make(village, category, **fields):
+        return incident_create(
+            actor=None, title=f"Insiden {village}", category=category, severity=3,
+            occurred_at=timezone.now(), region=Region.objects.get(code=village), **fields,
+        )  # fmt: skip
+
+    own = make(
+        "17.01.01.2001", "politik_uang",
+        photos=[SimpleUploadedFile("foto.jpg", factories.jpeg_bytes())],
+    )  # fmt: skip
+    return own, make("17.02.01.2001", "keamanan", visibility="rahasia")

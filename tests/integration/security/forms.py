@@ -320,6 +320,20 @@ CASES = [
         },
     ),
     FormCase(
+        "outreach request accept",
+        "staff_17.01",
+        lambda w: reverse("outreach:request_accept", args=[w.asked.pk]),
+        lambda w: {
+            "terima-date": _day(20),
+            "terima-start": "09:00",
+            "terima-end": "11:00",
+            "terima-method": "forum_warga",
+            "terima-venue": "Balai desa",
+            "terima-organiser": w.kpu_own.pk,
+        },
+        {"terima-organiser": lambda w: [w.kpu_other.pk, w.polres.pk, w.kpu_far.pk]},
+    ),
+    FormCase(
         "outreach status",
         "staff_17.01",
         lambda w: reverse("outreach:manage_status", args=[w.event.pk]),

@@ -4,7 +4,9 @@ scope and, where there is one, the same kind of object in another regency."""
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-APPS = ("coordination", "outreach")
+from outreach.tokens import request_token
+
+APPS = ("coordination", "outreach", "messaging", "insiden", "api", "integrasi")
 
 
 def _walk(resolver, namespace=""):
@@ -27,6 +29,13 @@ def url_kwargs(w) -> dict[str, list[dict]]:
     tasks = [{"pk": w.task.pk}, {"pk": w.task_other.pk}]
     events = [{"pk": w.event.pk}, {"pk": w.event_other.pk}]
     regions = [{"code": "17.01"}, {"code": "17.02"}, {"code": "18"}]
+    incidents = [{"pk": w.incident.pk}, {"pk": w.incident_other.pk}]
+    asked = [{"pk": w.asked.pk}, {"pk": w.asked_other.pk}]
+    tokens = [
+        {"token": request_token(w.asked, "follow")},
+        {"token": request_token(w.asked_other, "confirm")},
+        {"token": "bukan-token"},
+    ]
     none = [{}]
     return {
         "coordination:staff_home": none,
@@ -105,12 +114,71 @@ def url_kwargs(w) -> dict[str, list[dict]]:
         "outreach:manage_delete": events,
         "outreach:manage_report": events,
         "outreach:manage_duplicate": events,
+        "outreach:request_form": none,
+        "outreach:request_sent": none,
+        "outreach:request_confirm": tokens,
+        "outreach:request_follow": tokens,
+        "outreach:request_list": none,
+        "outreach:request_detail": asked,
+        "outreach:request_accept": asked,
+        "outreach:request_propose": asked,
+        "outreach:request_decline": asked,
         "outreach:coverage": none,
         "outreach:coverage_csv": none,
         "outreach:coverage_xlsx": none,
         "outreach:coverage_regency": regions,
         "outreach:coverage_regency_csv": regions,
         "outreach:coverage_regency_xlsx": regions,
+        "messaging:settings": none,
+        "messaging:telegram_link": none,
+        "messaging:telegram_unlink": none,
+        # The webhook answers 404 to any path but the one derived from the bot's secret.
+        "messaging:telegram_webhook": [{"secret": "bukan-rahasia"}],
+        "insiden:incident_list": none,
+        "insiden:report": none,
+        "insiden:incident_detail": incidents,
+        "insiden:acknowledge": incidents,
+        "insiden:status": incidents,
+        "insiden:refer": incidents,
+        "insiden:merge": incidents,
+        "insiden:comment": incidents,
+        "insiden:photo_add": incidents,
+        "insiden:photo": [
+            {"pk": w.incident.pk, "photo_pk": w.incident_photo.pk},
+            {"pk": w.incident_other.pk, "photo_pk": w.incident_photo.pk},
+        ],
+        "insiden:risk": incidents,
+        "insiden:task": incidents,
+        "insiden:rules_index": none,
+        "insiden:rules": [{"code": "17"}, {"code": "18"}],
+        "insiden:region_children": regions,
+        "insiden:situation": none,
+        "insiden:wall": [{"code": "17"}, {"code": "18"}],
+        "integrasi:key_list": none,
+        "integrasi:key_create": none,
+        "integrasi:key_revoke": [{"pk": 1}],
+        "integrasi:subscription_list": none,
+        "integrasi:subscription_create": none,
+        "integrasi:subscription_detail": [{"pk": 1}],
+        "integrasi:subscription_test": [{"pk": 1}],
+        "integrasi:subscription_rotate": [{"pk": 1}],
+        "integrasi:subscription_switch": [{"pk": 1}],
+        "api:schema": none,
+        "api:docs": none,
+        "api:redoc": none,
+        "api:region-list": none,
+        "api:region-detail": regions,
+        "api:event-list": none,
+        "api:event-detail": events,
+        "api:agency-list": none,
+        "api:agency-detail": [{"pk": w.bawaslu.pk}, {"pk": w.polres.pk}],
+        "api:meeting-list": none,
+        "api:meeting-detail": meetings,
+        "api:task-list": none,
+        "api:task-detail": tasks,
+        "api:task-status": tasks,
+        "api:risk-list": none,
+        "api:risk-detail": [{"pk": 1}, {"pk": 2}],
     }
 
 

@@ -38,8 +38,18 @@ WATCHED = [
     "coordination.Region",
     "outreach.OutreachEvent",
     "outreach.EventReport",
+    "outreach.OutreachRequest",
 ]
-CONTEXT_FORMS = ("form", "formset", "actions_formset", "rsvp_form", "attendance_form")
+CONTEXT_FORMS = (
+    "form",
+    "formset",
+    "actions_formset",
+    "rsvp_form",
+    "attendance_form",
+    "accept_form",
+    "propose_form",
+    "decline_form",
+)
 CONTEXT_REPORTS = ("report", "result")
 
 

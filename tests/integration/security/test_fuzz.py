@@ -30,7 +30,11 @@ FORM_KEYS = sorted(
     {key for case in CASES for key in case.outside}
     | {"items-TOTAL_FORMS", "items-INITIAL_FORMS", "actions-TOTAL_FORMS", "items-0-DELETE"}
     | {"items-0-pk", "items-0-days", "minutes", "reason", "note", "progress", "dates", "file"}
-)
+    # the public request form, the follow page and the answers to a request
+    | {"requester_name", "requester_kind", "segment", "wilayah_desa", "date_1", "date_2",
+       "participants", "email", "phone", "situs_web", "cap_waktu", "aksi", "terima-date",
+       "terima-start", "usul-date", "tolak-reason"}
+)  # fmt: skip
 CSV_HEADERS = [
     "judul,kategori,wilayah,lembaga,tenggat",
     "judul,metode,segmen,kode_wilayah,tempat,mulai,selesai,penyelenggara,mitra",

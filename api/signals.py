@@ -1,0 +1,34 @@
+"""The receivers that record webhook events in the transaction of each change (see
+`api.services.webhooks`): a meeting created, changed or cancelled; a task changed; a risk
+recorded or changed. Nothing is recorded while no subscription is active."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from api.enums import EventType
+from api.services.webhooks import event_record
+from coordination.enums import MeetingStatus
+from coordination.models import Meeting, ReadinessTask
+from kerawanan.models import Risk
+
+
+@receiver(post_save, sender=Meeting, dispatch_uid="api_meeting_event")
+def meeting_saved(sender, instance, created, update_fields=None, **kwargs):
+    if created:
+        kind = EventType.MEETING_CREATED
+    elif instance.status == MeetingStatus.CANCELLED:
+        kind = EventType.MEETING_CANCELLED
+    else:
+        kind = EventType.MEETING_UPDATED
+    event_record(type=kind, resource="meetings", object_id=instance.pk)
+
+
+@receiver(post_save, sender=ReadinessTask, dispatch_uid="api_task_event")
+def task_saved(sender, instance, created, **kwargs):
+    event_record(type=EventType.TASK_UPDATED, resource="tasks", object_id=instance.pk)
+
+
+@receiver(post_save, sender=Risk, dispatch_uid="api_risk_event")
+def risk_saved(sender, instance, created, **kwargs):
+    kind = EventType.RISK_CREATED if created else EventType.RISK_UPDATED
+    event_record(type=kind, resource="risks", object_id=instance.pk)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsidenConfig(AppConfig):
+    name = "insiden"
+    verbose_name = _("Insiden")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The escalation delivery kind (coordination.notifications.registry).
+        from insiden.notifications import escalation  # noqa: F401

@@ -1,0 +1,28 @@
+"""The incident desk under /insiden/ and the situation room under /situasi/ (included at the
+root by the site shell)."""
+
+from django.urls import path
+
+from insiden.views import desk, links, rules, situation
+
+app_name = "insiden"
+
+urlpatterns = [
+    path("insiden/", desk.incident_list, name="incident_list"),
+    path("insiden/lapor/", desk.incident_report, name="report"),
+    path("insiden/<int:pk>/", desk.incident_detail, name="incident_detail"),
+    path("insiden/<int:pk>/terima/", desk.acknowledge_view, name="acknowledge"),
+    path("insiden/<int:pk>/status/", desk.status_view, name="status"),
+    path("insiden/<int:pk>/rujuk/", desk.refer_view, name="refer"),
+    path("insiden/<int:pk>/gabung/", desk.merge_view, name="merge"),
+    path("insiden/<int:pk>/komentar/", desk.comment_view, name="comment"),
+    path("insiden/<int:pk>/foto/", desk.photo_add_view, name="photo_add"),
+    path("insiden/<int:pk>/foto/<int:photo_pk>/", desk.photo_view, name="photo"),
+    path("insiden/<int:pk>/kerawanan/", links.risk_view, name="risk"),
+    path("insiden/<int:pk>/tugas/", links.task_view, name="task"),
+    path("insiden/aturan/", rules.rules_index, name="rules_index"),
+    path("insiden/aturan/<str:code>/", rules.rules_view, name="rules"),
+    path("insiden/wilayah/<str:code>/", desk.region_children, name="region_children"),
+    path("situasi/", situation.situation_view, name="situation"),
+    path("situasi/provinsi/<str:code>/", situation.wall_view, name="wall"),
+]

@@ -1,0 +1,29 @@
+"""Public participation without an account: the guards of public forms (pilkada/common/abuse.py)
+and the outreach requests ("Minta sosialisasi", outreach/services/requests.py)."""
+
+from pilkada.common.abuse import parse_rates
+
+from .env import env_int, env_str
+
+# A public form sent sooner than this after it was shown is refused (people take longer; a bot
+# that fills it in a blink does not), and one older than the maximum must be sent again.
+PILKADA_PUBLIC_FORM_MIN_SECONDS = env_int("PILKADA_PUBLIC_FORM_MIN_SECONDS", 5)
+PILKADA_PUBLIC_FORM_MAX_AGE_SECONDS = env_int("PILKADA_PUBLIC_FORM_MAX_AGE_SECONDS", 86400)
+
+# Outreach requests accepted per client address, per network (/24 or /64) and per email
+# address, counted in the shared cache ("count/period", period s, m, h or d: "5/h,20/d").
+OUTREACH_REQUEST_LIMITS_IP = parse_rates(
+    env_str("OUTREACH_REQUEST_LIMITS_IP", "5/h,20/d"), setting="OUTREACH_REQUEST_LIMITS_IP"
+)
+OUTREACH_REQUEST_LIMITS_NETWORK = parse_rates(
+    env_str("OUTREACH_REQUEST_LIMITS_NETWORK", "30/h,100/d"),
+    setting="OUTREACH_REQUEST_LIMITS_NETWORK",
+)
+OUTREACH_REQUEST_LIMITS_EMAIL = parse_rates(
+    env_str("OUTREACH_REQUEST_LIMITS_EMAIL", "3/d"), setting="OUTREACH_REQUEST_LIMITS_EMAIL"
+)
+# Hours the confirmation link of a new request works.
+OUTREACH_REQUEST_CONFIRM_HOURS = env_int("OUTREACH_REQUEST_CONFIRM_HOURS", 48)
+# Days a closed request (accepted: after its event) keeps the requester's contact data (name,
+# email, phone, note) before the daily job erases it (UU 27/2022: no longer than needed).
+OUTREACH_REQUEST_RETENTION_DAYS = env_int("OUTREACH_REQUEST_RETENTION_DAYS", 90)
