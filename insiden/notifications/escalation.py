@@ -1,7 +1,7 @@
 """The escalation of an incident through the notification outbox: who is told, when, and the
 delivery kind that builds the message. The one module that knows an escalation's keys and
-recipients; a channel other than mail (a chat bot's one-tap "Terima") registers its builder for
-this kind and acknowledges through `insiden.services.incidents.incident_acknowledge`.
+recipients; the mail and the chat message (whose one-tap "Terima" button is the action that
+`insiden.services.chat` registers: it acknowledges through `incident_acknowledge`).
 
 Steps (README, "Insiden"), each a key `i<incident>.r<round>.<step>`:
 
@@ -35,15 +35,19 @@ from django.utils.translation import gettext_lazy
 from coordination.enums import AgencyKind, Role
 from coordination.models import Delivery, Membership
 from coordination.notifications.channels import EMAIL
+from coordination.notifications.chat import CHAT, ChatMessage
 from coordination.notifications.mail import email_message
 from coordination.notifications.outbox import rows_create
-from coordination.notifications.registry import Kind, register
+from coordination.notifications.registry import INCIDENTS, Kind, register
+from insiden import permissions
 from insiden.enums import CLOSED, CRITICAL_REMINDER_MINUTES, UNACKNOWLEDGED, EventKind, Severity
 from insiden.models import Incident, IncidentHistory
 from pilkada.common import localtime
 
 KIND = "insiden_eskalasi"
 FIRST, LATE, LATER = "l0", "l1", "l2"
+# The chat button that acknowledges (registered by insiden.services.chat).
+ACKNOWLEDGE = "terima"
 
 
 # --- keys ---------------------------------------------------------------------------------------
@@ -281,6 +285,38 @@ def _build_email(delivery):
     )
 
 
+def _build_chat(delivery) -> ChatMessage:
+    """The short chat version, offering "Terima" while the step still waits for it."""
+    context = message_context(delivery)
+    incident = context["incident"]
+    place = incident.regency.name
+    if incident.tps_number:
+        place = f"{place}, TPS {incident.tps_number}"
+    title = _("[%(severity)s] %(label)s: %(title)s") % {
+        "severity": incident.get_severity_display(),
+        "label": context["label"],
+        "title": incident.title,
+    }
+    # Only the responsible agency may acknowledge: the regency's KPU staff and the agency one
+    # level up, told when the deadline passed, get the message without the button.
+    offer = (
+        context["acknowledge"]
+        and incident.status in UNACKNOWLEDGED
+        and permissions.is_responsible(delivery.person, incident)
+    )
+    return ChatMessage(
+        title=title,
+        lines=(
+            f"{incident.region.name}, {place}",
+            _("Lembaga yang menangani: %(agency)s") % {"agency": incident.agency.name},
+            _("Batas waktu diterima: %(due)s") % {"due": context["due"]},
+        ),
+        url=context["url"],
+        actions=(ACKNOWLEDGE,) if offer else (),
+        subject=title,
+    )
+
+
 def _detail(delivery) -> str:
     _pk, _round, step = parse_key(delivery.key)
     return str(STEP_LABELS.get(step) or _("Pengingat per jam"))
@@ -290,7 +326,9 @@ register(
     Kind(
         value=KIND,
         label=gettext_lazy("Eskalasi insiden"),
-        builders={EMAIL: _build_email},
+        builders={EMAIL: _build_email, CHAT: _build_chat},
+        # Where each person chose to hear of incidents (email, chat or both).
+        topic=INCIDENTS,
         obsolete=_obsolete,
         detail=_detail,
         # Worth retrying for a day; an acknowledgement makes it obsolete sooner.
