@@ -109,11 +109,56 @@ def reminder_batch(*, region, broker, size: int) -> Batch:
     return Batch("reminders", [p.email for p in people], begin, done)
 
 
-# Every kind of message that fans out over the workers is run through the test below. The
-# incident desk (issue #12) adds its escalation here: a factory taking (region, broker, size)
-# and returning a Batch whose `start` enqueues the escalation job and whose recipients must each
-# get exactly one message.
-CROSS_WORKER_BATCHES: dict[str, Callable[..., Batch]] = {"reminders": reminder_batch}
+INCIDENTS = 10
+
+
+def escalation_batch(*, region, broker, size: int) -> Batch:
+    """Ten critical incidents past their acknowledgement deadline in a regency whose Polres has
+    no liaison: each of the regency's `size / 10` KPU staff is told once per incident when the
+    escalation job (sent twice, as two overlapping beats would) takes them up."""
+    from insiden.services.incidents import incident_create
+
+    regency = region.children.order_by("code").first()
+    factories.AgencyFactory(kind=AgencyKind.POLRI, region=regency, name="Polres Serentak")
+    staff = [
+        factories.kpu_staff(regency, email=f"eskalasi{n:03d}@uji.test")
+        for n in range(size // INCIDENTS)
+    ]
+    village = regency.children.order_by("code").first().children.order_by("code").first()
+    reported = timezone.now() - timedelta(hours=1)
+    incidents = [
+        incident_create(
+            actor=None,
+            title=f"Insiden serentak {n}",
+            category="keamanan",
+            severity=4,
+            occurred_at=reported,
+            region=village,
+            now=reported,
+        )  # fmt: skip
+        for n in range(INCIDENTS)
+    ]
+    keys = [f"i{incident.pk}." for incident in incidents]
+
+    def begin():
+        for _ in range(2):
+            broker.send_task("insiden.escalate_incidents")
+
+    def done() -> bool:
+        rows = Delivery.objects.filter(kind="insiden_eskalasi", person__in=staff)
+        statuses = Counter(row.status for row in rows if row.key.startswith(tuple(keys)))
+        return statuses == Counter({DeliveryStatus.SENT: len(staff) * INCIDENTS})
+
+    return Batch("escalation", [p.email for p in staff] * INCIDENTS, begin, done)
+
+
+# Every kind of message that fans out over the workers is run through the test below: a factory
+# taking (region, broker, size) and returning a Batch whose `start` enqueues the job and whose
+# recipients must get exactly the messages listed (one entry per message).
+CROSS_WORKER_BATCHES: dict[str, Callable[..., Batch]] = {
+    "reminders": reminder_batch,
+    "escalation": escalation_batch,
+}
 
 
 @dataclass
@@ -219,9 +264,8 @@ def test_batches_spread_over_two_workers_arrive_once_with_a_worker_and_a_web_ins
 
     received = Counter(rcpt for rcpts, _m in smtp_server.snapshot() for rcpt in rcpts)
     for batch in batches:
-        assert {email: received[email] for email in batch.recipients} == dict.fromkeys(
-            batch.recipients, 1
-        ), batch.name
+        expected = Counter(batch.recipients)
+        assert {email: received[email] for email in expected} == expected, batch.name
     handled = [log_count(worker) for worker in (first, second)]
     assert all(handled), f"one worker did nothing: {handled}"
 
