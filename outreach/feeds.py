@@ -6,19 +6,20 @@ bytes, the same ETag and a 304 for a client that already has them.
 
 import io
 import json
+import zlib
 from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from icalendar import Calendar, Event, Timezone, vDuration, vUri
 
 from outreach import conf
 from outreach.display import absolute, event_path, place_text, public_report, region_chain
 from outreach.enums import AudienceSegment, EventStatus
+from outreach.models import EventText, OutreachEvent
 from pilkada.common.csvio import SafeWriter
 
 PRODID = "-//Portal Pilkada//Jadwal Sosialisasi//ID"
@@ -33,8 +34,9 @@ def uid_of(event) -> str:
 def ics_body(events, *, name: str, description: str = "") -> bytes:
     """The feed: a calendar header, one VEVENT per event, the VTIMEZONE of each zone used.
 
-    Each VEVENT's text is cached on its own under (id, sequence, last change, language), so a
-    publication rebuilds only the events it changed, not the hundreds around them in the feed.
+    Each VEVENT is stored text (`EventText`, built when its event was written), so a feed is
+    one read of those texts and a concatenation; `events` need only what `text_stamp` and the
+    zones read (`selectors.events.calendar_feed_events`).
     """
     events = list(events)
     cal = Calendar()
@@ -59,26 +61,69 @@ def ics_body(events, *, name: str, description: str = "") -> bytes:
     return head[: -len(closing)] + b"".join(_vevents(events)) + closing
 
 
-def _vevent_key(event, language: str) -> str:
-    stamp = int(event.updated_at.timestamp() * 1_000_000)
-    return f"outreach:vevent:{event.pk}:{event.sequence}:{stamp}:{language}"
+# Bumped when the VEVENT layout below changes: every stored text is then out of date, rebuilt by
+# the next feed that shows it, or at once by `manage.py calendar_texts`.
+TEXT_VERSION = 1
+# What building a text reads besides the event (its place's chain and the organiser).
+TEXT_RELATED = ("region__parent__parent", "organiser")
+
+
+def text_stamp(event) -> str:
+    """What an event's stored VEVENT was built from: the layout, the event's version and the
+    names it shows from other rows (the organiser's, the place's)."""
+    names = zlib.crc32(f"{event.organiser.name}\x1f{event.region.name}".encode())
+    updated = int(event.updated_at.timestamp() * 1_000_000)
+    return f"{TEXT_VERSION}:{event.sequence}:{updated}:{names:08x}"
+
+
+def texts_store(*, ids, languages=None) -> dict[tuple[int, str], str]:
+    """Build the VEVENT texts of the events `ids` in `languages` (every language of the portal
+    by default) and store them; returns {(event id, language): text}. The services call it when
+    they write an event, in the same transaction; a feed calls it for a text it finds stale."""
+    events = sorted(
+        OutreachEvent.objects.filter(pk__in=list(ids)).select_related(*TEXT_RELATED),
+        key=lambda event: event.pk,
+    )
+    languages = languages or [code for code, _name in settings.LANGUAGES]
+    rows = []
+    for language in languages:
+        with translation.override(language):
+            labels: dict = {}  # method and segment labels, translated once per language
+            rows += [
+                EventText(
+                    event=event,
+                    language=language,
+                    stamp=text_stamp(event),
+                    text=_vevent(event, labels).to_ical().decode(),
+                )
+                for event in events
+            ]
+    EventText.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["event", "language"],
+        update_fields=["stamp", "text"],
+    )
+    return {(row.event_id, row.language): row.text for row in rows}
 
 
 def _vevents(events) -> list[bytes]:
+    """The stored texts of `events` in the active language; the few that are missing or stale
+    (written by a path that did not store them, or the layout changed) are built and stored."""
     language = get_language() or settings.LANGUAGE_CODE
-    keys = [_vevent_key(event, language) for event in events]
-    found = cache.get_many(keys) if keys else {}
-    labels: dict = {}  # method and segment labels, translated once per feed
-    missing = {}
-    texts = []
-    for key, event in zip(keys, events, strict=True):
-        text = found.get(key)
-        if text is None:
-            text = missing[key] = _vevent(event, labels).to_ical()
-        texts.append(text)
-    if missing:
-        cache.set_many(missing, conf.get("OUTREACH_CACHE_SECONDS"))
-    return texts
+    stamps = {event.pk: text_stamp(event) for event in events}
+    stored = {
+        pk: (stamp, text)
+        for pk, stamp, text in EventText.objects.filter(
+            event_id__in=list(stamps), language=language
+        ).values_list("event_id", "stamp", "text")
+    }
+    texts = {pk: stored[pk][1] for pk, stamp in stamps.items() if stored.get(pk, ("",))[0] == stamp}
+    stale = [pk for pk in stamps if pk not in texts]
+    if stale:
+        built = texts_store(ids=stale, languages=[language])
+        texts.update({pk: built[(pk, language)] for pk in stale if (pk, language) in built})
+    return [texts[event.pk].encode() for event in events if event.pk in texts]
 
 
 def _label(labels: dict, kind: str, value: str, make) -> str:

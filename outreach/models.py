@@ -206,6 +206,28 @@ class EventReport(models.Model):
         return f"{self.event} ({self.participants})"
 
 
+class EventText(models.Model):
+    """An event's VEVENT as the iCalendar feeds send it, in one language, built with the
+    icalendar library when the event is written (`outreach.feeds.texts_store`), so a feed is a
+    read of stored text and a concatenation. `stamp` says what the text was built from
+    (`outreach.feeds.text_stamp`); a feed rebuilds a text whose stamp is out of date."""
+
+    event = models.ForeignKey(OutreachEvent, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=8)
+    stamp = models.CharField(max_length=80)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "language"], name="outreach_eventtext_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.language}"
+
+
 class PublicationState(models.Model):
     """One row: a counter raised by every change the public can see.
 

@@ -181,16 +181,35 @@ def month_weeks(*, filters: EventFilters, year: int, month: int, per_day: int = 
     return [days[i : i + 7] for i in range(0, len(days), 7)]
 
 
-def open_data_events(*, filters: EventFilters) -> QuerySet[OutreachEvent]:
-    """The events of the open data (feeds and the integration API): the chosen dates, or from
-    OUTREACH_FEED_PAST_DAYS ago onwards, with what a record shows (`outreach.feeds`)."""
+def _open_data(filters: EventFilters) -> QuerySet[OutreachEvent]:
     qs = apply_filters(public_events(), filters)
     if not filters.dari:
         since = timezone.localdate() - dt.timedelta(days=conf.get("OUTREACH_FEED_PAST_DAYS"))
         qs = qs.filter(local_date__gte=since)
-    return qs.select_related(*DISPLAY_RELATED, "report").prefetch_related(
-        Prefetch("partners", queryset=Agency.objects.order_by("name"))
+    return qs
+
+
+def open_data_events(*, filters: EventFilters) -> QuerySet[OutreachEvent]:
+    """The events of the open data (feeds and the integration API): the chosen dates, or from
+    OUTREACH_FEED_PAST_DAYS ago onwards, with what a record shows (`outreach.feeds`)."""
+    return (
+        _open_data(filters)
+        .select_related(*DISPLAY_RELATED, "report")
+        .prefetch_related(Prefetch("partners", queryset=Agency.objects.order_by("name")))
     )
+
+
+def calendar_feed_events(*, filters: EventFilters) -> list[OutreachEvent]:
+    """The events of an iCalendar feed, chosen as `feed_events` chooses them, with only what
+    reading their stored VEVENT texts needs (`outreach.feeds.ics_body`): no report, no
+    partners, no place chain."""
+    return list(
+        _open_data(filters)
+        .select_related("region", "organiser")
+        .only("id", "sequence", "updated_at", "region__timezone", "region__name",
+              "organiser__name")
+        .order_by("starts_at", "id")[: conf.get("OUTREACH_FEED_MAX_EVENTS")]
+    )  # fmt: skip
 
 
 def feed_events(*, filters: EventFilters) -> list[OutreachEvent]:

@@ -18,6 +18,7 @@ from coordination.enums import RegionLevel
 from coordination.models import Agency, Person, Region
 from outreach import permissions
 from outreach.enums import AudienceSegment, EventStatus, is_face_to_face
+from outreach.feeds import texts_store
 from outreach.models import MAX_DURATION, EventReport, EventSegment, OutreachEvent
 from outreach.services.publication import publication_bump
 
@@ -133,6 +134,14 @@ def _save_segments(event: OutreachEvent, segments: list[str]) -> None:
     )
 
 
+def _published(event: OutreachEvent) -> None:
+    """What the public sees of `event` changed: its feed texts are built again with the change
+    (in this transaction) and the public pages' version moves on."""
+    if event.is_public:
+        texts_store(ids=[event.pk])
+    publication_bump()
+
+
 @transaction.atomic
 def event_create(
     *,
@@ -216,7 +225,7 @@ def _event_create(
     _save_segments(event, clean_segments)
     event.partners.set(partners)
     if event.is_public:
-        publication_bump()
+        _published(event)
     return event
 
 
@@ -261,7 +270,7 @@ def event_update(
     if partners is not None:
         event.partners.set(partners)
     if event.is_public:
-        publication_bump()
+        _published(event)
     return event
 
 
@@ -291,7 +300,7 @@ def event_status_change(
     event.updated_at = timezone.now()
     event.save(update_fields=["status", "cancel_note", "sequence", "updated_at"])
     if was_public or event.is_public:
-        publication_bump()
+        _published(event)
     return event
 
 
@@ -325,7 +334,7 @@ def event_report_save(
     event.status = EventStatus.DONE
     event.updated_at = timezone.now()
     event.save(update_fields=["status", "updated_at"])
-    publication_bump()
+    _published(event)
     return report
 
 

@@ -15,7 +15,7 @@ from outreach.display import absolute, filter_summary
 from outreach.feeds import csv_body, ics_body, json_body
 from outreach.forms.calendar import CalendarFilterForm
 from outreach.http import cached_body, public_resource
-from outreach.selectors.events import feed_events
+from outreach.selectors.events import calendar_feed_events, feed_events
 from outreach.selectors.filters import EventFilters
 
 CONTENT_TYPES = {
@@ -29,13 +29,15 @@ def _respond(request, *, fmt: str, filters: EventFilters, name, filename: str):
     """`name` is the feed's title, or a function making it (read only when the body is built)."""
 
     def build() -> bytes:
-        events = feed_events(filters=filters)
         if fmt == "csv":
-            return csv_body(events)
+            return csv_body(feed_events(filters=filters))
         title = name() if callable(name) else name
         if fmt == "ics":
+            events = calendar_feed_events(filters=filters)
             return ics_body(events, name=title, description=_("Jadwal sosialisasi Pilkada"))
-        return json_body(events, name=title, feed_url=absolute(request.get_full_path()))
+        return json_body(
+            feed_events(filters=filters), name=title, feed_url=absolute(request.get_full_path())
+        )
 
     body = cached_body(request, build)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

@@ -5,10 +5,15 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
+from outreach.enums import EventStatus
+from outreach.models import EventText, OutreachEvent
 from outreach.services.events import event_status_change, event_update
+from outreach.services.publication import publication_bump
 from tests import factories
 from tests.integration.outreach.conftest import at
 
@@ -177,44 +182,64 @@ def test_feed_query_count_is_constant(client, many_events, django_assert_num_que
         assert client.get(url).status_code == 200
 
 
+def _texts(event) -> dict[str, tuple[str, str]]:
+    return {row.language: (row.stamp, row.text) for row in EventText.objects.filter(event=event)}
+
+
 def test_feed_rebuilt_after_one_event_changes_keeps_the_others(client, bengkulu):
-    from django.core.cache import cache
-
-    from outreach.feeds import _vevent_key
-
     first = factories.outreach_event("17.01.01.2001", when=at(2), title="Forum pertama")
     second = factories.outreach_event("17.01.01.2002", when=at(4), title="Forum kedua")
     url = reverse("outreach:region_feed_ics", args=["17.01"])
     before = parse(client.get(url))
-    kept = cache.get(_vevent_key(second, "id"))
-    old_key = _vevent_key(first, "id")
+    kept = _texts(second)
+    old = _texts(first)
 
     event_update(actor=None, event=first, title="Forum pertama pindah", venue="Aula kecamatan")
-    second.refresh_from_db()
+    # Written with the change, in both languages, before any feed is read.
+    assert set(_texts(first)) == {"id", "en"}
+    assert all("Forum pertama pindah" in text for _stamp, text in _texts(first).values())
+    assert _texts(first)["id"][0] != old["id"][0]
 
     after = parse(client.get(url))
     assert sorted(after) == ["Forum kedua", "Forum pertama pindah"]
     assert "Aula kecamatan" in str(after["Forum pertama pindah"]["LOCATION"])
     assert after["Forum pertama pindah"]["SEQUENCE"] == before["Forum pertama"]["SEQUENCE"] + 1
     assert after["Forum kedua"].to_ical() == before["Forum kedua"].to_ical()
-    # The unchanged event came from its own cache entry, the changed one was built again.
-    assert kept is not None and cache.get(_vevent_key(second, "id")) == kept
-    first.refresh_from_db()
-    assert _vevent_key(first, "id") != old_key
-    assert b"Forum pertama pindah" in cache.get(_vevent_key(first, "id"))
+    assert _texts(second) == kept  # the unchanged event's stored text was not rebuilt
 
 
-def test_feed_events_are_kept_per_language(client, event):
-    from django.core.cache import cache
-
-    from outreach.feeds import _vevent_key
-
+def test_feed_texts_are_stored_per_language(client, event):
+    EventText.objects.all().delete()
     client.get(reverse("outreach:feed_ics"))
+    assert set(_texts(event)) == {"id"}
     client.cookies.load({"django_language": "en"})
     client.get(reverse("outreach:feed_ics"))
+    assert set(_texts(event)) == {"id", "en"}
 
-    assert cache.get(_vevent_key(event, "id")) is not None
-    assert cache.get(_vevent_key(event, "en")) is not None
+
+def test_a_feed_rebuilds_a_stale_text_and_a_renamed_organiser(client, bengkulu):
+    event = factories.outreach_event("17.01.01.2001", when=at(2), title="Forum desa")
+    url = reverse("outreach:region_feed_ics", args=["17.01"])
+    client.get(url)
+    # A write that did not go through the services (an admin's bulk update, a data fix).
+    OutreachEvent.objects.filter(pk=event.pk).update(title="Forum desa baru",
+                                                     updated_at=timezone.now())  # fmt: skip
+    event.organiser.name = "KPU Kabupaten Baru"
+    event.organiser.save(update_fields=["name"])
+    publication_bump()  # the feed's body is cached under the publication's version
+    (vevent,) = parse(client.get(url)).values()
+    assert str(vevent["SUMMARY"]) == "Forum desa baru"
+    assert "KPU Kabupaten Baru" in str(vevent["DESCRIPTION"])
+    assert "Forum desa baru" in _texts(event)["id"][1]
+
+
+def test_calendar_texts_builds_every_public_event(bengkulu):
+    published = factories.outreach_event("17.01.01.2001", when=at(2), title="Terbit")
+    draft = factories.outreach_event("17.01.01.2002", when=at(3), status=EventStatus.DRAFT)
+    EventText.objects.all().delete()
+    call_command("calendar_texts", stdout=io.StringIO())
+    assert set(_texts(published)) == {"id", "en"}
+    assert _texts(draft) == {}
 
 
 def test_empty_feed_is_still_a_valid_calendar(client, bengkulu):
