@@ -36,7 +36,7 @@ from api.models import ApiKey, WebhookEvent, WebhookMessage, WebhookSubscription
 from api.services.keys import key_access
 from coordination import permissions as core
 from coordination.models import Delivery, Person
-from coordination.notifications import outbox
+from coordination.notifications import outbox, sending
 
 logger = logging.getLogger(__name__)
 SECRET_OVERLAP = dt.timedelta(hours=24)
@@ -171,7 +171,7 @@ def _enqueue_fan_out(event_id: int) -> None:
 
     try:
         current_app.tasks[FAN_OUT_TASK].apply_async(
-            kwargs={"event_id": event_id}, retry_policy=outbox.ENQUEUE_RETRY_POLICY
+            kwargs={"event_id": event_id}, retry_policy=sending.ENQUEUE_RETRY_POLICY
         )
     except Exception:  # the broker is down: the sweep fans the event out
         logger.exception("could not enqueue the fan-out of event %s", event_id)

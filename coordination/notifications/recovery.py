@@ -29,7 +29,7 @@ from coordination.enums import DeliveryStatus
 from coordination.models import Delivery
 from coordination.notifications.breaker import Breaker
 from coordination.notifications.channels import breaker_for, channel_for
-from coordination.notifications.outbox import enqueue_after_commit
+from coordination.notifications.sending import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 

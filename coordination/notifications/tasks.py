@@ -1,6 +1,6 @@
-"""The send tasks of the outbox. They live beside the outbox because the two call each other:
-the outbox enqueues them after a commit, and they ask the outbox to claim and send the rows (the
-one import cycle the architecture allows). `coordination.tasks` imports them, so the worker
+"""The send tasks of the outbox. They live beside `sending.py` because the two call each other:
+it enqueues them after a commit, and they ask it to claim and send the rows (the one import
+cycle the architecture allows). `coordination.tasks` imports them, so the worker
 knows them.
 
 `send_deliveries` carries a batch of row ids (what the outbox enqueues); `send_delivery` one id
@@ -15,7 +15,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from coordination.notifications import outbox
+from coordination.notifications import attempts, sending
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,9 @@ DATABASE_RETRY_SECONDS = 10
 )
 def send_delivery(self, *, delivery_id: int) -> str:
     try:
-        result = outbox.delivery_send(delivery_id=delivery_id)
+        result = sending.delivery_send(delivery_id=delivery_id)
     except SoftTimeLimitExceeded:
-        result = outbox.delivery_abandon_attempt(
+        result = attempts.delivery_abandon_attempt(
             delivery_id=delivery_id, error="time limit exceeded while sending"
         )
     except (OperationalError, InterfaceError) as exc:
@@ -63,11 +63,11 @@ def send_delivery(self, *, delivery_id: int) -> str:
 )
 def send_deliveries(self, *, delivery_ids: list[int]) -> dict[str, int]:
     try:
-        results = outbox.deliveries_send(delivery_ids=delivery_ids)
+        results = sending.deliveries_send(delivery_ids=delivery_ids)
     except SoftTimeLimitExceeded:
         # The row in flight counts as a failed attempt; the rows claimed after it go back to
         # the queue; the recovery job sends them (PILKADA_DELIVERY_REQUEUE_SECONDS).
-        outbox.deliveries_abandon(error="time limit exceeded while sending")
+        sending.deliveries_abandon(error="time limit exceeded while sending")
         return {"abandoned": 1}
     except (OperationalError, InterfaceError) as exc:
         # Rows still queued are tried again; rows this attempt claimed are left for the stale
@@ -85,5 +85,5 @@ def send_deliveries(self, *, delivery_ids: list[int]) -> dict[str, int]:
         # next_attempt_at and the recovery job sends them once it has passed.
         return dict(outcomes)
     for countdown, ids in sorted(retries.items()):
-        outbox.deliveries_enqueue(delivery_ids=sorted(ids), countdown=countdown)
+        sending.deliveries_enqueue(delivery_ids=sorted(ids), countdown=countdown)
     return dict(outcomes)

@@ -129,7 +129,7 @@ def test_invitation_is_recorded_without_its_link_and_mailed_after_the_commit(
 def test_invitation_mail_is_skipped_once_accepted(
     province_staff, django_capture_on_commit_callbacks
 ):
-    from coordination.notifications import outbox
+    from coordination.notifications import sending
 
     agency = AgencyFactory(kind=AgencyKind.POLRI, region=Region.objects.get(code="17.01"))
     invitation, _token = invitation_create(
@@ -137,7 +137,7 @@ def test_invitation_mail_is_skipped_once_accepted(
     )
     Invitation.objects.filter(pk=invitation.pk).update(revoked_at=invitation.created_at)
     row = Delivery.objects.get()
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == DeliveryStatus.SKIPPED
+    assert sending.delivery_send(delivery_id=row.pk).outcome == DeliveryStatus.SKIPPED
     row.refresh_from_db()
     assert row.last_error == "invitation revoked"
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from coordination.enums import DeliveryStatus
 from coordination.models import Delivery
-from coordination.notifications import outbox
+from coordination.notifications import outbox, sending
 from coordination.notifications.channels import DeliveryError, register_channel
 from coordination.notifications.registry import Kind, kind_label, register
 
@@ -85,7 +85,7 @@ def test_a_permanent_refusal_fails_the_row_at_once(db, channel, django_capture_o
 def test_a_temporary_refusal_waits_as_long_as_the_far_end_asks(db, channel):
     channel.refuse = DeliveryError("429 Too Many Requests", retry_after=7)
     [pk] = outbox.rows_create([_row("sub-1:evt-3", channel)])
-    result = outbox.delivery_send(delivery_id=pk)
+    result = sending.delivery_send(delivery_id=pk)
     row = Delivery.objects.get(pk=pk)
     assert (result.outcome, result.retry_in, row.status) == ("retry", 7, DeliveryStatus.QUEUED)
 
@@ -146,7 +146,7 @@ def test_an_unreachable_far_end_pauses_only_its_own_rows(db, settings):
         for key in ["a.test:1", "a.test:2", "a.test:3", "b.test:1", "b.test:2"]
     ]
     ids = outbox.rows_create(rows)
-    outcomes = [outbox.delivery_send(delivery_id=pk).outcome for pk in ids]
+    outcomes = [sending.delivery_send(delivery_id=pk).outcome for pk in ids]
     # Two failures open a.test's breaker; its third row waits; b.test is not affected.
     assert outcomes == ["retry", "waiting", "waiting", "sent", "sent"]
     assert HOOKS.sent == ["hook b.test:1", "hook b.test:2"]
@@ -158,10 +158,10 @@ def test_a_kind_without_useful_until_is_retried_for_the_default_bound(db, channe
     channel.refuse = DeliveryError("503 try later")
     [pk] = outbox.rows_create([_row("sub-1:evt-4", channel)])
     settings.PILKADA_DELIVERY_USEFUL_SECONDS = 3600
-    assert outbox.delivery_send(delivery_id=pk).outcome == "retry"
+    assert sending.delivery_send(delivery_id=pk).outcome == "retry"
     # A day (here: made two hours ago, one allowed) after it was made, it is no longer worth it.
     Delivery.objects.filter(pk=pk).update(created_at=timezone.now() - timedelta(hours=2))
-    assert outbox.delivery_send(delivery_id=pk).outcome == DeliveryStatus.FAILED
+    assert sending.delivery_send(delivery_id=pk).outcome == DeliveryStatus.FAILED
     row = Delivery.objects.get(pk=pk)
     assert row.last_error.startswith("not delivered while useful (past ")
     assert row.last_error.endswith("last error: 503 try later")

@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from coordination.enums import DeliveryKind, MeetingKind, SeriesFrequency
 from coordination.models import Delivery
-from coordination.notifications import outbox
+from coordination.notifications import sending
 from coordination.notifications.reminders import reminders_dispatch_due
 from coordination.services.meeting_series import meeting_series_create
 from coordination.services.meetings import meeting_cancel, meeting_invitee_add, meeting_update
@@ -190,7 +190,7 @@ def test_series_invitation_sent_late_leaves_out_what_was_cancelled(
     meeting_cancel(actor=regency_staff, meeting=second)
     row = Delivery.objects.get(kind=DeliveryKind.SERIES_INVITATION)
     with translation.override("id"):
-        assert outbox.delivery_send(delivery_id=row.pk).outcome == "sent"
+        assert sending.delivery_send(delivery_id=row.pk).outcome == "sent"
     message = next(m for m in mail.outbox if m.subject.startswith("Undangan seri"))
     assert f"/koordinasi/rapat/{second.pk}/" not in message.body
     assert f"/koordinasi/rapat/{third.pk}/" in message.body
@@ -223,6 +223,6 @@ def test_series_invitation_skipped_when_every_occurrence_is_cancelled(
     for meeting in series.meetings.all():
         meeting_cancel(actor=regency_staff, meeting=meeting)
     row = Delivery.objects.get(kind=DeliveryKind.SERIES_INVITATION)
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "skipped"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "skipped"
     row.refresh_from_db()
     assert row.last_error == "series cancelled or over"

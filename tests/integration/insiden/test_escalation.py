@@ -96,7 +96,7 @@ def test_a_queued_escalation_is_not_sent_once_acknowledged(
     escalations_run(now=T0 + timedelta(minutes=15))
     incident_acknowledge(actor=desk["people"]["polres_liaison"], incident=incident)
     with django_capture_on_commit_callbacks(execute=True):
-        from coordination.notifications.outbox import deliveries_enqueue
+        from coordination.notifications.sending import deliveries_enqueue
 
         deliveries_enqueue(delivery_ids=list(Delivery.objects.values_list("pk", flat=True)))
     assert set(Delivery.objects.values_list("status", flat=True)) == {"skipped"}

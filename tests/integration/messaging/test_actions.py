@@ -7,7 +7,7 @@ import itertools
 from django.urls import reverse
 
 from coordination.models import Delivery, Membership
-from coordination.notifications import outbox
+from coordination.notifications import outbox, sending
 from messaging import conf
 from pilkada.common.localtime import datetime_text
 from tests import factories
@@ -21,7 +21,7 @@ def _escalate(meeting, person) -> tuple[Delivery, str]:
     account = link(person)
     outbox.deliveries_create(meeting=meeting, people=[person], kind=kinds.KIND, key="e1")
     delivery = Delivery.objects.get(person=person, channel="telegram")
-    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=delivery.pk).outcome == "sent"
     return delivery, account.chat_id
 
 
@@ -94,7 +94,7 @@ def test_someone_else_who_acknowledged_first_is_named(client, telegram_on, bengk
     )
     outbox.deliveries_create(meeting=meeting, people=[second], kind=kinds.KIND, key="e2")
     row = Delivery.objects.get(person=second, channel="telegram", key="e2")
-    outbox.delivery_send(delivery_id=row.pk)
+    sending.delivery_send(delivery_id=row.pk)
     # Already acknowledged: the message to the second person offers no button.
     assert telegram_on.to(second_account.chat_id)[0].reply_markup is None
     _press(client, presser_chat=second_account.chat_id, message_chat=second_account.chat_id,

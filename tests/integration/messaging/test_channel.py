@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from coordination.enums import DeliveryKind, DeliveryStatus
 from coordination.models import Delivery
-from coordination.notifications import outbox, registry
+from coordination.notifications import outbox, registry, sending
 from coordination.notifications.breaker import Breaker
 from coordination.notifications.reminders import reminder_key
 from messaging.services import preferences_set
@@ -45,7 +45,7 @@ def test_an_invitation_is_a_short_message_in_the_persons_language(
     meeting.location = "Aula KPU <Bengkulu>"
     meeting.save()
     delivery = _invite(meeting, person)
-    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=delivery.pk).outcome == "sent"
 
     (sent,) = telegram_on.to(chat)
     with translation.override("en"):
@@ -75,12 +75,12 @@ def test_429_is_retried_after_the_wait_telegram_asked_for(telegram_on, bengkulu,
     _telegram_only(person)
     telegram_on.throttle(chat, 1, retry_after=17)
     delivery = _invite(meeting, person)
-    result = outbox.delivery_send(delivery_id=delivery.pk)
+    result = sending.delivery_send(delivery_id=delivery.pk)
     assert (result.outcome, result.retry_in) == ("retry", 17)
     delivery.refresh_from_db()
     assert delivery.status == "queued"
     assert delivery.last_error == "sendMessage: 429 Too Many Requests: retry after 17"
-    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=delivery.pk).outcome == "sent"
     assert len(telegram_on.to(chat)) == 1
 
 
@@ -90,7 +90,7 @@ def test_a_blocked_bot_unlinks_and_the_message_goes_by_email(telegram_on, bengku
     _telegram_only(person)
     telegram_on.blocked.add(account.chat_id)
     delivery = _invite(meeting, person)
-    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "failed"
+    assert sending.delivery_send(delivery_id=delivery.pk).outcome == "failed"
 
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
@@ -101,7 +101,7 @@ def test_a_blocked_bot_unlinks_and_the_message_goes_by_email(telegram_on, bengku
     assert (account.is_active, account.unlink_reason) == (False, "blocked")
     email_row = Delivery.objects.get(person=person, channel="email")
     assert (email_row.kind, email_row.key, email_row.meeting_id) == ("invitation", "s0", meeting.pk)
-    assert outbox.delivery_send(delivery_id=email_row.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=email_row.pk).outcome == "sent"
     assert [m.to for m in mail.outbox] == [["diblokir@uji.test"]]
     # From now on the person's messages go by email.
     outbox.deliveries_create(meeting=meeting, people=[person], kind=DeliveryKind.UPDATE, key="s1")
@@ -114,7 +114,7 @@ def test_400_fails_for_good_and_falls_back_to_email(telegram_on, bengkulu, meeti
     preferences_set(actor=person, choices={registry.MEETINGS: ["email", "telegram"]})
     telegram_on.missing.add(account.chat_id)
     delivery = _invite(meeting, person)
-    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "failed"
+    assert sending.delivery_send(delivery_id=delivery.pk).outcome == "failed"
     delivery.refresh_from_db()
     # The person already gets it by email: no second email row.
     assert delivery.last_error == "sendMessage: 400 Bad Request: chat not found; by email instead"
@@ -133,7 +133,7 @@ def test_an_unreachable_bot_api_counts_towards_the_breaker(
         _telegram_only(person)
     telegram_on.down()
     rows = [_invite(meeting, person) for person in people]
-    outcomes = [outbox.delivery_send(delivery_id=row.pk).outcome for row in rows]
+    outcomes = [sending.delivery_send(delivery_id=row.pk).outcome for row in rows]
     assert outcomes == ["retry", "waiting", "waiting"]
     assert Breaker("telegram").state().open
     row = Delivery.objects.get(pk=rows[0].pk)
@@ -147,7 +147,7 @@ def test_unlinked_after_the_row_was_made_goes_by_email(telegram_on, bengkulu, me
     _telegram_only(person)
     delivery = _invite(meeting, person)
     person.chat_links.update(is_active=False)
-    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "failed"
+    assert sending.delivery_send(delivery_id=delivery.pk).outcome == "failed"
     assert Delivery.objects.get(person=person, channel="email").status == "queued"
     assert telegram_on.calls == []
 
@@ -157,7 +157,7 @@ def test_the_token_stays_out_of_the_logs(telegram_on, bengkulu, meeting, caplog)
     person = factories.kpu_staff(bengkulu)
     link(person)
     _telegram_only(person)
-    outbox.delivery_send(delivery_id=_invite(meeting, person).pk)
+    sending.delivery_send(delivery_id=_invite(meeting, person).pk)
     assert telegram_on.count() == 1
     assert TOKEN not in caplog.text
 
@@ -169,7 +169,7 @@ def test_a_reminder_and_a_digest_as_chat_messages(telegram_on, bengkulu, meeting
     key = reminder_key(60, meeting.starts_at)
     outbox.deliveries_create(meeting=meeting, people=[person], kind=DeliveryKind.REMINDER, key=key)
     row = Delivery.objects.get(kind="reminder")
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "sent"
     text = telegram_on.to(chat)[0].text
     assert text.startswith("<b>Pengingat rapat: Rakor Logistik</b>\nDimulai 1 jam lagi.\n")
 
@@ -185,7 +185,7 @@ def test_a_reminder_and_a_digest_as_chat_messages(telegram_on, bengkulu, meeting
     )
     row = Delivery.objects.get(kind="digest_daily")
     assert row.channel == "telegram"
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "sent"
     assert telegram_on.to(liaison_chat)[0].text.startswith(
         "<b>Ringkasan harian tugas kesiapan</b>\nBawaslu Provinsi: 1 lewat tenggat, 0 mendekati"
     )

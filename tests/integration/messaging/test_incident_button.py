@@ -5,7 +5,7 @@ people told only because the deadline passed get the message without the button.
 from django.utils import timezone
 
 from coordination.models import Delivery
-from coordination.notifications import outbox
+from coordination.notifications import sending
 from insiden.enums import Status
 from insiden.notifications.escalation import LATE, notify
 from tests.integration.messaging.conftest import link
@@ -14,7 +14,7 @@ from tests.integration.messaging.test_actions import _press
 
 def _sent_to(person) -> Delivery:
     row = Delivery.objects.filter(person=person, channel="telegram").latest("pk")
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "sent"
     return row
 
 

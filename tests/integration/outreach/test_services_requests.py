@@ -293,7 +293,7 @@ def test_mail_to_an_erased_contact_is_obsolete(asked, regency_staff, settings):
     services.request_decline(actor=regency_staff, request=asked, reason="Tidak")
     row = Delivery.objects.get(kind=KIND, key=f"request-{asked.pk}:declined")
     services.requests_purge(now=timezone.now() + dt.timedelta(seconds=1))
-    from coordination.notifications.outbox import delivery_send
+    from coordination.notifications.sending import delivery_send
 
     mail.outbox.clear()
     delivery_send(delivery_id=row.pk)

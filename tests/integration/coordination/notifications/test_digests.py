@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 
 from coordination.enums import AgencyKind, TaskStatus
 from coordination.models import Delivery, Region
-from coordination.notifications import outbox
+from coordination.notifications import sending
 from coordination.notifications.digests import digests_send_due
 from tests import factories
 
@@ -104,7 +104,7 @@ def test_digest_skipped_when_tasks_done_before_sending(polres, liaison):
     task.status = TaskStatus.DONE
     task.save(update_fields=["status"])
     row = Delivery.objects.get()
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "skipped"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "skipped"
     row.refresh_from_db()
     assert row.last_error == "nothing to report"
     assert mail.outbox == []

@@ -19,7 +19,7 @@ from coordination import ics
 from coordination.enums import DeliveryKind, DeliveryStatus
 from coordination.models import Delivery, MeetingInvitee
 from coordination.notifications import meetings as meeting_notifications
-from coordination.notifications import outbox, recovery
+from coordination.notifications import outbox, recovery, sending
 from coordination.notifications.breaker import OPEN, Breaker
 from coordination.notifications.channels import EMAIL, KEPT
 from coordination.notifications.meeting_mail import CONTENT, meeting_url, meeting_when
@@ -215,7 +215,7 @@ def test_two_senders_claiming_the_same_rows_at_once_send_each_row_once(
     def sender():
         try:
             barrier.wait(timeout=10)
-            results.append(outbox.deliveries_send(delivery_ids=ids))
+            results.append(sending.deliveries_send(delivery_ids=ids))
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
         finally:
@@ -240,9 +240,9 @@ def test_claim_takes_only_queued_rows_and_returns_what_it_won(future_meeting, pe
     rows = _rows(future_meeting, people)
     Delivery.objects.filter(pk=rows[1].pk).update(status=DeliveryStatus.SENT)
     Delivery.objects.filter(pk=rows[2].pk).update(status=DeliveryStatus.SENDING)
-    won = outbox._claim([row.pk for row in rows])
+    won = sending._claim([row.pk for row in rows])
     assert won == [rows[0].pk, rows[3].pk]
-    assert outbox._claim([row.pk for row in rows]) == []
+    assert sending._claim([row.pk for row in rows]) == []
     assert dict(Delivery.objects.values_list("pk", "attempts")) == {
         rows[0].pk: 1,
         rows[1].pk: 0,
@@ -260,7 +260,7 @@ def test_a_batch_against_a_server_that_is_down_spends_only_the_attempts_that_ope
     people = [factories.PersonFactory(email=f"mati{n:02d}@uji.test") for n in range(25)]
     rows = _rows(future_meeting, people)
     smtp_server.down()
-    results = outbox.deliveries_send(delivery_ids=[row.pk for row in rows])
+    results = sending.deliveries_send(delivery_ids=[row.pk for row in rows])
     outcomes = [results[row.pk].outcome for row in rows]
     assert outcomes == ["retry", "retry"] + ["waiting"] * 23
     assert Breaker(EMAIL).allow() == OPEN
@@ -281,7 +281,7 @@ def test_one_connection_carries_a_whole_batch(future_meeting, smtp_server, smtp_
     rows = _rows(future_meeting, people)
     KEPT.close()
     before = (KEPT.connects, KEPT.sends)
-    results = outbox.deliveries_send(delivery_ids=[row.pk for row in rows])
+    results = sending.deliveries_send(delivery_ids=[row.pk for row in rows])
     assert {r.outcome for r in results.values()} == {"sent"}
     assert (KEPT.connects - before[0], KEPT.sends - before[1]) == (1, 25)
     assert _recipients(smtp_server) == {person.email: 1 for person in people}
@@ -293,19 +293,19 @@ def test_a_kept_connection_the_server_dropped_is_opened_again_without_losing_the
     first, second, third, _ = people
     KEPT.close()
     (row,) = _rows(future_meeting, [first])
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "sent"
     connects = KEPT.connects
     # The server restarts: the connection this process keeps is closed under it.
     smtp_server.down()
     smtp_server.up()
     (row,) = _rows(future_meeting, [second], key="s0-b")
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "sent"
     row.refresh_from_db()
     # Sent on the first attempt: the dead connection showed before any of the message went.
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, "")
     assert KEPT.connects == connects + 1
     (row,) = _rows(future_meeting, [third], key="s0-c")
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "sent"
     assert KEPT.connects == connects + 1  # and kept again
     assert _recipients(smtp_server) == {first.email: 1, second.email: 1, third.email: 1}
 
@@ -315,10 +315,10 @@ def test_a_refusal_keeps_the_connection_in_step(future_meeting, people, smtp_ser
     smtp_server.refuse_once.add(first.email)
     KEPT.close()
     rows = _rows(future_meeting, [first, second])
-    results = outbox.deliveries_send(delivery_ids=[row.pk for row in rows])
+    results = sending.deliveries_send(delivery_ids=[row.pk for row in rows])
     assert [results[row.pk].outcome for row in rows] == ["retry", "sent"]
     assert KEPT.connects >= 1
-    assert outbox.delivery_send(delivery_id=rows[0].pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=rows[0].pk).outcome == "sent"
     assert _recipients(smtp_server) == {first.email: 1, second.email: 1}
 
 

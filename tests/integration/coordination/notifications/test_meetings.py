@@ -12,7 +12,7 @@ from icalendar import Calendar
 from coordination.enums import RSVP, AgencyKind, DeliveryKind, MeetingStatus
 from coordination.models import Delivery, MeetingInvitee
 from coordination.notifications import meetings as meeting_notifications
-from coordination.notifications import outbox, reminders
+from coordination.notifications import reminders, sending
 from coordination.notifications.meeting_mail import meeting_when
 from coordination.selectors.meetings import meeting_recipients
 from coordination.selectors.notifications import reminder_recipients
@@ -215,7 +215,7 @@ def test_meeting_cancelled_sends_cancel_and_skips_queued_reminders(
 
     with django_capture_on_commit_callbacks(execute=True):
         meeting_notifications.meeting_cancelled(meeting=meeting)
-    outbox.delivery_send(delivery_id=reminder.pk)
+    sending.delivery_send(delivery_id=reminder.pk)
 
     (message,) = mail.outbox
     with translation.override("id"):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coordination.enums import DeliveryKind, DeliveryStatus
 from coordination.models import Delivery
-from coordination.notifications import outbox, recovery
+from coordination.notifications import outbox, recovery, sending
 from tests import factories
 
 
@@ -30,13 +30,13 @@ def _queued(meeting, **fields):
 
 def test_delivery_send_is_claimed_once(meeting):
     delivery = _queued(meeting)
-    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "sent"
-    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "not claimed (sent)"
+    assert sending.delivery_send(delivery_id=delivery.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=delivery.pk).outcome == "not claimed (sent)"
     assert len(mail.outbox) == 1
 
 
 def test_delivery_send_of_missing_row_reports_gone(db):
-    assert outbox.delivery_send(delivery_id=424242).outcome == "not claimed (gone)"
+    assert sending.delivery_send(delivery_id=424242).outcome == "not claimed (gone)"
 
 
 class _FlakyBackend:
@@ -69,7 +69,7 @@ def flaky_smtp(settings, monkeypatch):
 
 def test_delivery_send_temporary_error_retries_with_backoff_while_useful(meeting, flaky_smtp):
     delivery = _queued(meeting)
-    waits = [outbox.delivery_send(delivery_id=delivery.pk).retry_in for _ in range(8)]
+    waits = [sending.delivery_send(delivery_id=delivery.pk).retry_in for _ in range(8)]
     # Doubling up to the longest wait, and no count of attempts ends it: the meeting is ahead.
     assert waits == [30, 60, 100, 100, 100, 100, 100, 100]
     delivery.refresh_from_db()
@@ -80,7 +80,7 @@ def test_delivery_send_temporary_error_retries_with_backoff_while_useful(meeting
     meeting.starts_at = timezone.now() - timedelta(hours=3)
     meeting.ends_at = timezone.now() - timedelta(hours=1)
     meeting.save(update_fields=["starts_at", "ends_at"])
-    assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "failed"
+    assert sending.delivery_send(delivery_id=delivery.pk).outcome == "failed"
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 9)
     assert delivery.last_error == (
@@ -93,7 +93,7 @@ def test_delivery_send_permanent_refusal_fails_at_once(meeting, flaky_smtp):
     flaky_smtp.code = 550
     try:
         delivery = _queued(meeting)
-        assert outbox.delivery_send(delivery_id=delivery.pk).outcome == "failed"
+        assert sending.delivery_send(delivery_id=delivery.pk).outcome == "failed"
     finally:
         flaky_smtp.code = 451
     delivery.refresh_from_db()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coordination.enums import DeliveryKind, DeliveryStatus
 from coordination.models import Delivery
-from coordination.notifications import outbox, recovery
+from coordination.notifications import outbox, recovery, sending
 from coordination.notifications.breaker import CLOSED, OPEN, PROBE, Breaker
 from coordination.notifications.channels import EMAIL
 from tests import factories
@@ -41,7 +41,7 @@ def _rows(meeting, count: int, kind=DeliveryKind.INVITATION, key="s0") -> list[D
 
 
 def _send_all(rows):
-    return [outbox.delivery_send(delivery_id=row.pk).outcome for row in rows]
+    return [sending.delivery_send(delivery_id=row.pk).outcome for row in rows]
 
 
 def _statuses():
@@ -114,10 +114,10 @@ def test_reminders_are_retried_until_the_meeting_starts_not_for_a_count(
     settings.PILKADA_BREAKER_FAILURES = 1000  # attempts only, no breaker, for this story
     smtp_server.down()
     (row,) = _rows(meeting, 1, kind=DeliveryKind.REMINDER, key=_reminder_key(meeting))
-    outcomes = [outbox.delivery_send(delivery_id=row.pk).outcome for _ in range(12)]
+    outcomes = [sending.delivery_send(delivery_id=row.pk).outcome for _ in range(12)]
     assert outcomes == ["retry"] * 12
     smtp_server.up()
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "sent"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "sent"
     row.refresh_from_db()
     assert (row.status, row.attempts) == (DeliveryStatus.SENT, 13)
     assert len(smtp_server.snapshot()) == 1
@@ -129,7 +129,7 @@ def test_a_reminder_still_undelivered_when_the_meeting_starts_is_failed(
     settings.PILKADA_BREAKER_FAILURES = 1000
     smtp_server.down()
     (row,) = _rows(meeting, 1, kind=DeliveryKind.REMINDER, key=_reminder_key(meeting))
-    result = outbox.delivery_send(delivery_id=row.pk)
+    result = sending.delivery_send(delivery_id=row.pk)
     # The wait is cut at the meeting's start, never beyond it.
     assert result.outcome == "retry"
     row.refresh_from_db()
@@ -137,7 +137,7 @@ def test_a_reminder_still_undelivered_when_the_meeting_starts_is_failed(
     meeting.starts_at = timezone.now() - timedelta(seconds=1)
     meeting.save(update_fields=["starts_at"])
     Delivery.objects.filter(pk=row.pk).update(key=_reminder_key(meeting))
-    assert outbox.delivery_send(delivery_id=row.pk).outcome == "failed"
+    assert sending.delivery_send(delivery_id=row.pk).outcome == "failed"
     row.refresh_from_db()
     assert row.last_error.startswith("not delivered while useful (meeting already started); ")
 
