@@ -1,6 +1,6 @@
 """The shape docs/architecture.md promises, checked on the code itself: no import circle except
-the outbox's sending module and the send task it enqueues (import-linter checks the directions; this checks that
-nothing goes round)."""
+the outbox's sending module and the send task it enqueues (import-linter checks the directions;
+this checks that nothing goes round)."""
 
 import tomllib
 from pathlib import Path
