@@ -239,7 +239,9 @@ def test_photos_are_reencoded_without_location(client, desk, clock):
 
 def test_four_photos_are_refused(client, desk, clock):
     stamp = _shown(client, clock)
-    photos = [SimpleUploadedFile(f"{n}.jpg", factories.jpeg_bytes(), "image/jpeg") for n in range(4)]
+    photos = [
+        SimpleUploadedFile(f"{n}.jpg", factories.jpeg_bytes(), "image/jpeg") for n in range(4)
+    ]
     response = client.post(FORM, {**stamp, **_complete(), "photos": photos})
     assert response.status_code == 200
     assert "Paling banyak 3 foto" in response.content.decode()
@@ -279,9 +281,10 @@ def test_status_page_shows_status_and_public_outcome_only(client, desk):
 
 
 def test_status_page_unknown_or_malformed_code(client, desk):
-    assert b"Tidak ada laporan dengan kode ini" in client.post(
-        STATUS, {"code": "ACDE-FGHJ-KMNP"}
-    ).content
+    assert (
+        b"Tidak ada laporan dengan kode ini"
+        in client.post(STATUS, {"code": "ACDE-FGHJ-KMNP"}).content
+    )
     malformed = client.post(STATUS, {"code": "0000-1111-IIII"})
     assert "tidak lengkap atau salah tulis" in malformed.content.decode()
 

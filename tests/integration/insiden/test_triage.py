@@ -100,9 +100,7 @@ def test_archive_needs_a_reason_which_the_reporter_reads(client, desk, public):
 
 def test_merge_only_into_a_suggestion(client, desk, public, report):
     near = report(occurred_at=timezone.now() - dt.timedelta(hours=2), now=None)
-    far = report(
-        title="Jauh waktunya", occurred_at=timezone.now() - dt.timedelta(days=2), now=None
-    )
+    far = report(title="Jauh waktunya", occurred_at=timezone.now() - dt.timedelta(days=2), now=None)
     other_tps = report(title="TPS lain", tps_number=9, now=None, occurred_at=timezone.now())
     item = public()
     suggestions = merge_suggestions(user=desk["people"]["polres_liaison"], reports=[item])
