@@ -122,11 +122,15 @@ class PublicReportForm(PublicFormGuard, forms.Form):
             when = dt.datetime.combine(
                 day, data.get("occurred_time") or dt.time(12, 0), tzinfo=ZoneInfo(region.timezone)
             )
-            if when.date() > timezone.localtime(timezone.now(), when.tzinfo).date():
+            now = timezone.now()
+            if when.date() > timezone.localtime(now, when.tzinfo).date():
                 self.add_error("occurred_date", _("Tanggal kejadian belum terjadi."))
-            elif when < timezone.now() - dt.timedelta(days=366):
+            elif data.get("occurred_time") and when > now + dt.timedelta(minutes=10):
+                self.add_error("occurred_time", _("Jam kejadian belum terjadi."))
+            elif when < now - dt.timedelta(days=366):
                 self.add_error("occurred_date", _("Tanggal kejadian paling lama setahun lalu."))
-            data["occurred_at"] = min(when, timezone.now())
+            # Without a time, noon of that day (today: now at the latest).
+            data["occurred_at"] = min(when, now)
         return data
 
     def service_kwargs(self) -> dict:

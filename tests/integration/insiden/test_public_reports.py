@@ -6,6 +6,7 @@ that erases the contact."""
 import datetime as dt
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -321,3 +322,17 @@ def test_retention_erases_contact_after_the_set_days(desk, settings):
     assert closed.contact_purged_at == later
     assert open_report.reporter_contact == "RAHASIA-KONTAK 0812000"
     assert services.public_contacts_purge(now=later) == 0
+
+
+def test_a_time_later_today_is_refused_and_the_date_kept(client, desk, clock, monkeypatch):
+    morning = dt.datetime(2026, 11, 27, 8, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    monkeypatch.setattr(timezone, "now", lambda: morning)
+    stamp = _shown(client, clock)
+    body = _complete(occurred_date="2026-11-27", occurred_time="10:00")
+    response = client.post(FORM, {**stamp, **body})
+    assert response.status_code == 200
+    assert "Jam kejadian belum terjadi." in response.content.decode()
+    assert 'value="2026-11-27"' in response.content.decode()
+    assert Incident.objects.count() == 0
+    _code(client, client.post(FORM, {**stamp, **body, "occurred_time": "07:30"}))
+    assert Incident.objects.get().occurred_at == morning - dt.timedelta(minutes=30)
