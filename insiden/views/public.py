@@ -115,7 +115,12 @@ def report_form(request):
 @require_http_methods(["GET", "HEAD"])
 def report_sent(request):
     """Shows the tracking code once (from the session; a reload shows it no more)."""
-    code = request.session.pop(SESSION_CODE, "")
+    # A HEAD (a prefetch, a link checker) must not use up the one showing.
+    code = (
+        request.session.get(SESSION_CODE, "")
+        if request.method == "HEAD"
+        else request.session.pop(SESSION_CODE, "")
+    )
     if not code:
         return redirect("insiden:public_status")
     return _private(render(request, "insiden/public/sent.html", {"code": code}))
