@@ -45,6 +45,9 @@ class Status(models.TextChoices):
     REFERRED = "dirujuk", _("Dirujuk")
     UNVERIFIED = "tidak_terverifikasi", _("Tidak terverifikasi")
     DUPLICATE = "duplikat", _("Duplikat")
+    # A report from the public ("Lapor") before the responsible agency has looked at it: no
+    # escalation runs and the situation room does not count it until it is verified.
+    AWAITING = "menunggu_verifikasi", _("Menunggu verifikasi")
 
 
 # Waiting for the responsible agency to acknowledge (the escalation runs while in these).
@@ -62,7 +65,11 @@ TRANSITIONS = {
     Status.RESOLVED: (Status.HANDLING,),
     Status.UNVERIFIED: (Status.REPORTED,),
     Status.DUPLICATE: (),
+    # Verifying, archiving and merging a public report have their own actions (the triage).
+    Status.AWAITING: (),
 }
+# Incidents that stand: what the public summary counts (not awaiting, archived or merged).
+VERIFIED = (Status.REPORTED, Status.ACKNOWLEDGED, Status.HANDLING, Status.RESOLVED, Status.REFERRED)
 
 
 class Visibility(models.TextChoices):
@@ -89,6 +96,8 @@ class EventKind(models.TextChoices):
     TASK = "task", _("Tugas kesiapan dibuat")
     ESCALATED = "escalated", _("Dieskalasi")
     PHOTO = "photo", _("Foto ditambahkan")
+    VERIFIED = "verified", _("Laporan masyarakat diverifikasi")
+    ARCHIVED = "archived", _("Laporan masyarakat diarsipkan")
 
 
 # Routing: the agency kind that must act on a category, unless province KPU staff set a rule.
@@ -126,3 +135,30 @@ SEVERITY_SYMBOLS = {
 
 MAX_PHOTOS = 3
 MAX_TPS_NUMBER = 999
+
+
+class PublicCategory(models.TextChoices):
+    """The short list the public chooses from on the "Lapor" form."""
+
+    LOGISTICS = "logistik_tps", _("Logistik atau TPS")
+    MONEY_POLITICS = "politik_uang", _("Dugaan politik uang")
+    NEUTRALITY = "netralitas", _("Netralitas ASN/TNI/Polri")
+    SECURITY = "keamanan", _("Intimidasi atau keamanan")
+    ACCESSIBILITY = "disabilitas", _("Akses bagi penyandang disabilitas")
+    VOTER_LIST = "data_pemilih", _("Data pemilih")
+    OTHER = "lainnya", pgettext_lazy("public report category", "Lainnya")
+
+
+# Each public category as the desk's category (which the routing rules read). Access for people
+# with disabilities is a matter of the polling station, so KPU handles it.
+PUBLIC_CATEGORIES = {
+    PublicCategory.LOGISTICS: Category.LOGISTICS,
+    PublicCategory.MONEY_POLITICS: Category.MONEY_POLITICS,
+    PublicCategory.NEUTRALITY: Category.NEUTRALITY,
+    PublicCategory.SECURITY: Category.SECURITY,
+    PublicCategory.ACCESSIBILITY: Category.POLLING_STATION,
+    PublicCategory.VOTER_LIST: Category.VOTER_LIST,
+    PublicCategory.OTHER: Category.OTHER,
+}
+# A public report has no severity of its own; the agency sets it when verifying.
+PUBLIC_SEVERITY = Severity.MEDIUM

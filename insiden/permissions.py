@@ -142,3 +142,22 @@ def can_manage_rules(user, province) -> bool:
 def can_manage_any_rules(user) -> bool:
     access = core.access_for(user)
     return access.is_superuser or any("." not in code for code in access.staff_region_codes)
+
+
+def can_use_triage(user) -> bool:
+    """The triage list of public reports: members of an agency (it shows their agencies'
+    reports only) and superusers."""
+    access = core.access_for(user)
+    return access.is_superuser or bool(access.agency_ids)
+
+
+def can_triage_report(user, incident) -> bool:
+    """Verifying, archiving or merging a public report awaiting verification: the agency the
+    routing rules made responsible for it (members of any role), and superusers."""
+    return incident.status == Status.AWAITING and is_responsible(user, incident)
+
+
+def can_view_reporter_contact(user, incident) -> bool:
+    """A public reporter's contact: only the agency handling the report (UU 27/2022: no one
+    else needs it)."""
+    return is_responsible(user, incident)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.urls import staff_urlpatterns as integration_pages
-from pilkada import discovery
+from pilkada import discovery, public_summary
 from pilkada import views as shell
 
 # A lost database answers 503 (pilkada/outage.py), any other failure the 500 page.
@@ -11,6 +11,10 @@ handler500 = "pilkada.outage.server_error"
 urlpatterns = [
     path("", shell.home, name="home"),
     path("tentang-data/", shell.about_data, name="about_data"),
+    # The public situation summary and its open data (incidents and outreach requests).
+    path("ringkasan-situasi/", public_summary.summary_page, name="public_summary"),
+    path("ringkasan-situasi/data.json", public_summary.summary_json, name="public_summary_json"),
+    path("ringkasan-situasi/data.csv", public_summary.summary_csv, name="public_summary_csv"),
     path("healthz", shell.healthz, name="healthz"),
     path("healthz/mail", shell.healthz_mail, name="healthz_mail"),
     path("robots.txt", shell.robots_txt, name="robots_txt"),

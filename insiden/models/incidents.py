@@ -112,6 +112,13 @@ class Incident(models.Model):
         on_delete=models.SET_NULL,
         related_name="duplicates",
     )
+    # A public report ("Lapor"): an HMAC of the tracking code the reporter got (the code itself
+    # is never stored, so a copy of the database opens no status page), what the reporter may
+    # read of the outcome, when the report was closed and when its contact was erased.
+    tracking_digest = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    public_outcome = models.CharField(_("keterangan untuk pelapor"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    contact_purged_at = models.DateTimeField(null=True, blank=True)
     # Made when the form is shown: the same key posted twice is the same incident.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("dilaporkan pada"), auto_now_add=True, db_index=False)
@@ -151,6 +158,12 @@ class Incident(models.Model):
             ),
             models.Index(fields=["risk"], name="incident_risk_idx"),
             models.Index(fields=["duplicate_of"], name="incident_duplicate_idx"),
+            # The retention job: only closed reports that still hold a contact are in it.
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(closed_at__isnull=False) & ~Q(reporter_contact=""),
+                name="incident_contact_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -149,11 +149,15 @@ def incident_create(
     regency = Region.objects.get(pk=region.pk[:5])
     agency = responsible_agency(regency=regency, category=category, severity=severity)
     minutes = ack_minutes(province_code=region.pk[:2], severity=severity)
+    # A public report waits for the responsible agency's verification: no escalation, no
+    # message until then (insiden.services.public_reports starts both when it is verified).
+    awaiting = source == Source.PUBLIC
     incident = Incident(
         title=title.strip(),
         description=description.strip(),
         category=category,
         severity=severity,
+        status=Status.AWAITING if awaiting else Status.REPORTED,
         visibility=visibility,
         occurred_at=occurred_at,
         region=region,
@@ -166,7 +170,7 @@ def incident_create(
         reporter_contact=reporter_contact.strip(),
         ack_started_at=now,
         ack_due_at=now + timedelta(minutes=minutes),
-        next_escalation_at=now + timedelta(minutes=minutes),
+        next_escalation_at=None if awaiting else now + timedelta(minutes=minutes),
         idempotency_key=idempotency_key or None,
     )
     full_clean_or_raise(
@@ -181,10 +185,11 @@ def incident_create(
             incident.involved_agencies.set(
                 {agency, *([reporter_agency] if reporter_agency else [])}
             )
-            _history(incident, actor, EventKind.REPORTED, after=Status.REPORTED)
+            _history(incident, actor, EventKind.REPORTED, after=incident.status)
             _store_photos(incident, cleaned_photos, actor)
             counters.counter_add(incident)
-            escalation.notify_reported(incident)
+            if not awaiting:
+                escalation.notify_reported(incident)
             situation_changed()
     except IntegrityError:
         # The same key from a second request that got there first: that one's incident.
@@ -279,6 +284,8 @@ def incident_status_change(
         raise PermissionDenied(_("Anda tidak dapat mengubah status insiden ini."))
     before = locked.status
     locked.status = status
+    # When it was closed: the retention of a public reporter's contact counts from there.
+    locked.closed_at = now if status in CLOSED else None
     if status == Status.RESOLVED:
         locked.resolved_at = now
         locked.next_escalation_at = None
@@ -368,6 +375,7 @@ def incident_merge(
     locked.status = Status.DUPLICATE
     locked.duplicate_of = into
     locked.next_escalation_at = None
+    locked.closed_at = timezone.now()
     locked.save()
     _history(
         locked, actor, EventKind.MERGED, before=before, after=Status.DUPLICATE,

@@ -132,6 +132,7 @@ def _page_context(request, incident) -> dict:
         "photo_form": PhotoForm(),
         "can_link_risk": permissions.can_link_risk(user, incident),
         "can_task": permissions.can_create_incident_task(user, incident),
+        "can_see_contact": permissions.can_view_reporter_contact(user, incident),
         "now": timezone.now(),
     }
 

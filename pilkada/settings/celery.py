@@ -112,6 +112,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 3600},
     },
+    # Daily at 02:45: the retention rule of reports from the public ("Lapor", UU 27/2022): a
+    # closed report's contact is erased PILKADA_PUBLIC_REPORT_RETENTION_DAYS after it was
+    # closed. A missed day is caught up by the next run; two runs at once skip each other's rows.
+    "public-report-retention": {
+        "task": "insiden.purge_public_contacts",
+        "schedule": crontab(hour=2, minute=45),
+        "options": {"expires": 3600},
+    },
     # Every 10 minutes: bring the readiness counters' overdue flags to today (a no-op except
     # after midnight; until it has run the dashboards count the tasks, so they are never wrong,
     # only slower for those minutes). See coordination/services/readiness_counts.py.

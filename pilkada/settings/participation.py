@@ -1,5 +1,6 @@
 """Public participation without an account: the guards of public forms (pilkada/common/abuse.py)
-and the outreach requests ("Minta sosialisasi", outreach/services/requests.py)."""
+the outreach requests ("Minta sosialisasi", outreach/services/requests.py) and the reports from
+the public ("Lapor", insiden/services/public_reports.py)."""
 
 from pilkada.common.abuse import parse_rates
 
@@ -27,3 +28,30 @@ OUTREACH_REQUEST_CONFIRM_HOURS = env_int("OUTREACH_REQUEST_CONFIRM_HOURS", 48)
 # Days a closed request (accepted: after its event) keeps the requester's contact data (name,
 # email, phone, note) before the daily job erases it (UU 27/2022: no longer than needed).
 OUTREACH_REQUEST_RETENTION_DAYS = env_int("OUTREACH_REQUEST_RETENTION_DAYS", 90)
+
+# Reports from the public ("Lapor") accepted per client address and per network.
+PILKADA_PUBLIC_REPORT_LIMITS_IP = parse_rates(
+    env_str("PILKADA_PUBLIC_REPORT_LIMITS_IP", "5/h,20/d"),
+    setting="PILKADA_PUBLIC_REPORT_LIMITS_IP",
+)
+PILKADA_PUBLIC_REPORT_LIMITS_NETWORK = parse_rates(
+    env_str("PILKADA_PUBLIC_REPORT_LIMITS_NETWORK", "30/h,100/d"),
+    setting="PILKADA_PUBLIC_REPORT_LIMITS_NETWORK",
+)
+# Look-ups of a tracking code per address and per network: a person checks a few times a day; a
+# guesser needs billions of tries.
+PILKADA_PUBLIC_STATUS_LIMITS_IP = parse_rates(
+    env_str("PILKADA_PUBLIC_STATUS_LIMITS_IP", "10/10m,50/d"),
+    setting="PILKADA_PUBLIC_STATUS_LIMITS_IP",
+)
+PILKADA_PUBLIC_STATUS_LIMITS_NETWORK = parse_rates(
+    env_str("PILKADA_PUBLIC_STATUS_LIMITS_NETWORK", "60/10m,500/d"),
+    setting="PILKADA_PUBLIC_STATUS_LIMITS_NETWORK",
+)
+# The same description sent again within this many seconds is refused (a duplicate flood).
+PILKADA_PUBLIC_REPORT_DUPLICATE_SECONDS = env_int("PILKADA_PUBLIC_REPORT_DUPLICATE_SECONDS", 86400)
+# Days a closed public report keeps the reporter's contact before the daily job erases it
+# (UU 27/2022: personal data no longer than needed).
+PILKADA_PUBLIC_REPORT_RETENTION_DAYS = env_int("PILKADA_PUBLIC_REPORT_RETENTION_DAYS", 90)
+# Seconds the public situation summary and its open data are cached (at most 15 minutes).
+PILKADA_PUBLIC_SUMMARY_SECONDS = min(env_int("PILKADA_PUBLIC_SUMMARY_SECONDS", 900), 900)

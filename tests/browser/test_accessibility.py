@@ -32,6 +32,9 @@ PUBLIC_PAGES = [
     "/sosialisasi/pekan/",
     "/sosialisasi/minta/",
     "/sosialisasi/minta/terkirim/",
+    "/lapor/",
+    "/lapor/status/",
+    "/ringkasan-situasi/",
 ]
 
 

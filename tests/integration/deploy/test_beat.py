@@ -130,6 +130,14 @@ def api_sweep_scenario(region):
     return lambda: sweep(), []
 
 
+def public_report_retention_scenario(region):
+    """The retention job of reports from the public sends no mail; run twice at once, each
+    contact is erased once (the second run skips the rows the first holds) and neither fails."""
+    from insiden.tasks import purge_public_contacts
+
+    return lambda: purge_public_contacts(), []
+
+
 # One scenario per periodic job of CELERY_BEAT_SCHEDULE, keyed by task name: a new periodic job
 # (the incident desk's escalation, issue #12) fails the test below until it has one. A scenario
 # makes data and returns (the job as one beat run, the recipients of the messages it must send, one
@@ -142,6 +150,7 @@ DOUBLE_RUN_SCENARIOS = {
     "coordination.check_readiness_counts": readiness_check_scenario,
     "insiden.escalate_incidents": escalation_scenario,
     "outreach.purge_request_contacts": request_retention_scenario,
+    "insiden.purge_public_contacts": public_report_retention_scenario,
     "api.sweep": api_sweep_scenario,
 }
 

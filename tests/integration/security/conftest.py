@@ -114,6 +114,7 @@ def world(bengkulu, django_capture_on_commit_callbacks):
     )
     event_other = factories.outreach_event("17.02.01.2001", status="draft", title="Forum 17.02")
     incident, incident_other = _incidents()
+    public_report = _public_report()
     asked = factories.outreach_request("17.01.01.2001", email="warga1@uji.test")
     asked_other = factories.outreach_request("17.02.01.2001", email="warga2@uji.test")
     return World(
@@ -158,6 +159,7 @@ def world(bengkulu, django_capture_on_commit_callbacks):
             "incident": incident,
             "incident_photo": incident.photos.get(),
             "incident_other": incident_other,
+            "public_report": public_report,
             "asked": asked,
             "asked_other": asked_other,
         },
@@ -180,3 +182,18 @@ def _incidents():
         photos=[SimpleUploadedFile("foto.jpg", factories.jpeg_bytes())],
     )  # fmt: skip
     return own, make("17.02.01.2001", "keamanan", visibility="rahasia")
+
+
+def _public_report():
+    """A report from the public awaiting verification beside the 17.01 incident (Bawaslu's: the
+    same desa and category, so that incident is its merge suggestion)."""
+    from insiden.services.public_reports import public_report_create
+
+    report, _code = public_report_create(
+        category="politik_uang",
+        region=Region.objects.get(code="17.01.01.2001"),
+        occurred_at=timezone.now(),
+        description="Amplop dibagikan di dekat balai desa.",
+        contact="0812 000 111",
+    )
+    return report

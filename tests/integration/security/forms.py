@@ -334,6 +334,20 @@ CASES = [
         {"terima-organiser": lambda w: [w.kpu_other.pk, w.polres.pk, w.kpu_far.pk]},
     ),
     FormCase(
+        "public report verify",
+        "liaison_17.01",
+        lambda w: reverse("insiden:triage_verify", args=[w.public_report.pk]),
+        lambda w: {"severity": "3"},
+        {"severity": lambda w: ["0", "5", "tinggi"]},
+    ),
+    FormCase(
+        "public report merge into a suggestion",
+        "liaison_17.01",
+        lambda w: reverse("insiden:triage_merge", args=[w.public_report.pk]),
+        lambda w: {"into": w.incident.pk},
+        {"into": lambda w: [w.incident_other.pk, w.public_report.pk]},
+    ),
+    FormCase(
         "outreach status",
         "staff_17.01",
         lambda w: reverse("outreach:manage_status", args=[w.event.pk]),

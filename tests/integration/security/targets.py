@@ -30,6 +30,7 @@ def url_kwargs(w) -> dict[str, list[dict]]:
     events = [{"pk": w.event.pk}, {"pk": w.event_other.pk}]
     regions = [{"code": "17.01"}, {"code": "17.02"}, {"code": "18"}]
     incidents = [{"pk": w.incident.pk}, {"pk": w.incident_other.pk}]
+    reports = [{"pk": w.public_report.pk}, {"pk": w.incident_other.pk}]
     asked = [{"pk": w.asked.pk}, {"pk": w.asked_other.pk}]
     tokens = [
         {"token": request_token(w.asked, "follow")},
@@ -152,6 +153,13 @@ def url_kwargs(w) -> dict[str, list[dict]]:
         "insiden:rules_index": none,
         "insiden:rules": [{"code": "17"}, {"code": "18"}],
         "insiden:region_children": regions,
+        "insiden:triage": none,
+        "insiden:triage_verify": reports,
+        "insiden:triage_archive": reports,
+        "insiden:triage_merge": reports,
+        "insiden:public_report": none,
+        "insiden:public_sent": none,
+        "insiden:public_status": none,
         "insiden:situation": none,
         "insiden:wall": [{"code": "17"}, {"code": "18"}],
         "integrasi:key_list": none,

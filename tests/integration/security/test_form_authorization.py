@@ -39,6 +39,8 @@ WATCHED = [
     "outreach.OutreachEvent",
     "outreach.EventReport",
     "outreach.OutreachRequest",
+    "insiden.Incident",
+    "insiden.IncidentHistory",
 ]
 CONTEXT_FORMS = (
     "form",

@@ -34,6 +34,9 @@ FORM_KEYS = sorted(
     | {"requester_name", "requester_kind", "segment", "wilayah_desa", "date_1", "date_2",
        "participants", "email", "phone", "situs_web", "cap_waktu", "aksi", "terima-date",
        "terima-start", "usul-date", "tolak-reason"}
+    # the public report form, the status page and the triage answers
+    | {"category", "wilayah_kab", "wilayah_kec", "tps_number", "occurred_date", "occurred_time",
+       "description", "contact", "code", "severity", "into"}
 )  # fmt: skip
 CSV_HEADERS = [
     "judul,kategori,wilayah,lembaga,tenggat",
