@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from coordination.enums import AgencyKind, TaskCategory, TaskStatus
@@ -155,7 +155,13 @@ def test_concurrent_writers_keep_the_counters_equal_to_the_tasks(bengkulu):
                         due_on=today + timedelta(days=rng.randint(-5, 5)),
                     )
                 elif action == 3:
-                    ReadinessTask.objects.filter(pk=rng.choice(ids)).delete()
+                    try:
+                        ReadinessTask.objects.filter(pk=rng.choice(ids)).delete()
+                    except IntegrityError:
+                        # Django deletes a task's updates, then the task: an update that another
+                        # thread committed in between makes PostgreSQL refuse the whole delete,
+                        # which rolls back (the counters must still equal the tasks).
+                        pass
                 elif action == 4:
                     ReadinessTask.objects.bulk_create(
                         ReadinessTask(
