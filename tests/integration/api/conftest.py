@@ -16,6 +16,9 @@ from kerawanan.models import IkpDimension
 from tests import factories
 from tests.integration.api.receiver import start_receiver
 
+# The incident desk's world (every role of province 17), for the API's incident matrix.
+from tests.integration.insiden.conftest import desk, report  # noqa: F401
+
 ALL_SCOPES = list(Scope.values)
 
 

@@ -64,7 +64,7 @@ def test_every_operation_answers_as_its_schema_says(api_world, caller, schema_an
         headers["Authorization"] = f"Bearer {getattr(api_world, caller).token}"
     failures = []
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 13
+    assert len(operations) == 18
     for operation in operations:
 
         @hypothesis_settings(
