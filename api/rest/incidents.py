@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from api import serializers as out
 from api.models import ApiKey
 from api.rest import filters
-from api.rest.views import ID, IDEMPOTENCY_HEADER, ApiViewSet, _valid, client_of, idempotent
+from api.rest.views import ID, IDEMPOTENCY_HEADER, ApiViewSet, client_of, idempotent, valid_params
 from coordination.models import Agency, Region
 from insiden import api as desk_api
 from insiden import permissions as desk
@@ -86,7 +86,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
             raise PermissionDenied
 
     def get_queryset(self):
-        data = _valid(filters.IncidentFilter, self.request)
+        data = valid_params(filters.IncidentFilter, self.request)
         return incidents_filtered(
             user=self.request.user, filters=data.filters(), now=timezone.now()
         ).prefetch_related("involved_agencies")
