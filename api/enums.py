@@ -12,6 +12,8 @@ class Scope(models.TextChoices):
     TASKS_READ = "tasks:read", _("Tugas kesiapan: baca")
     TASKS_WRITE = "tasks:write", _("Tugas kesiapan: perbarui status")
     RISKS_READ = "risks:read", _("Kerawanan: baca")
+    INCIDENTS_READ = "incidents:read", _("Insiden: baca")
+    INCIDENTS_WRITE = "incidents:write", _("Insiden: lapor dan ubah status")
 
 
 class EventType(models.TextChoices):
@@ -21,6 +23,8 @@ class EventType(models.TextChoices):
     TASK_UPDATED = "task.updated", _("Tugas diperbarui")
     RISK_CREATED = "risk.created", _("Kerawanan dicatat")
     RISK_UPDATED = "risk.updated", _("Kerawanan diubah")
+    INCIDENT_ASSIGNED = "incident.assigned", _("Insiden diteruskan ke lembaga")
+    INCIDENT_ESCALATED = "incident.escalated", _("Insiden dieskalasi")
     TEST = "webhook.test", _("Peristiwa uji")
 
 
@@ -32,6 +36,8 @@ EVENT_RESOURCE = {
     EventType.TASK_UPDATED: "tasks",
     EventType.RISK_CREATED: "risks",
     EventType.RISK_UPDATED: "risks",
+    EventType.INCIDENT_ASSIGNED: "incidents",
+    EventType.INCIDENT_ESCALATED: "incidents",
 }
 
 

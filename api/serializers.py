@@ -15,6 +15,13 @@ from coordination.enums import (
     TaskStatus,
 )
 from coordination.models import Agency, Meeting, MeetingInvitee, ReadinessTask, Region
+from insiden.enums import MAX_TPS_NUMBER
+from insiden.enums import Category as IncidentCategory
+from insiden.enums import Severity as IncidentSeverity
+from insiden.enums import Source as IncidentSource
+from insiden.enums import Status as IncidentStatus
+from insiden.enums import Visibility as IncidentVisibility
+from insiden.models import Incident
 from kerawanan.enums import RiskCategory, RiskSource, RiskStatus, Visibility
 from kerawanan.models import Risk
 from outreach.feeds import event_record
@@ -130,6 +137,81 @@ class RiskSerializer(serializers.ModelSerializer):
             "likelihood", "impact", "level", "source", "region", "tps_numbers", "owner",
             "status", "visibility", "review_on", "updated_at",
         ]  # fmt: skip
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    """An incident as the desk shows it to whoever may read it: never the reporter's person or
+    contact, nor a linked risk (which the reader may not be allowed to see)."""
+
+    category = serializers.ChoiceField(choices=IncidentCategory.choices)
+    severity = serializers.ChoiceField(choices=IncidentSeverity.choices)
+    status = serializers.ChoiceField(choices=IncidentStatus.choices)
+    visibility = serializers.ChoiceField(choices=IncidentVisibility.choices)
+    source = serializers.ChoiceField(choices=IncidentSource.choices)
+    region = serializers.CharField(source="region_id")
+    regency = serializers.CharField(source="regency_id")
+    agency = serializers.IntegerField(source="agency_id")
+    agency_name = serializers.CharField(source="agency.name")
+    reporter_agency = serializers.IntegerField(source="reporter_agency_id", allow_null=True)
+    involved_agencies = serializers.SerializerMethodField()
+    duplicate_of = serializers.IntegerField(source="duplicate_of_id", allow_null=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id", "title", "description", "category", "severity", "status", "visibility",
+            "occurred_at", "region", "regency", "tps_number", "agency", "agency_name",
+            "involved_agencies", "source", "reporter_agency", "ack_due_at", "acknowledged_at",
+            "resolved_at", "escalation_level", "duplicate_of", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_involved_agencies(self, incident) -> list[int]:
+        return sorted(agency.pk for agency in incident.involved_agencies.all())
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """A time with its offset, or without one: then it is the region's local time, as on the
+    report form (the view makes it aware once the region is known)."""
+
+    def enforce_timezone(self, value):
+        return value if value.tzinfo is None else super().enforce_timezone(value)
+
+
+class IncidentCreateSerializer(serializers.Serializer):
+    """A report, with the fields of the desk's report form (photos are added on the web page);
+    the service checks the rest, as it does for the form."""
+
+    title = serializers.CharField(max_length=140)
+    category = serializers.ChoiceField(choices=IncidentCategory.choices)
+    severity = serializers.ChoiceField(choices=IncidentSeverity.choices)
+    region = serializers.RegexField(
+        r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$",
+        help_text="A regency, district or village code (17.01, 17.01.01, 17.01.01.2001).",
+    )
+    tps_number = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_TPS_NUMBER
+    )
+    occurred_at = LocalDateTimeField(
+        help_text="ISO 8601; without an offset it is the region's local time."
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    visibility = serializers.ChoiceField(
+        choices=IncidentVisibility.choices, required=False, default=IncidentVisibility.RESTRICTED
+    )
+    reporter_agency = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**62
+    )
+
+
+class IncidentStatusSerializer(serializers.Serializer):
+    """A step of the lifecycle, as the incident page's status form sends it."""
+
+    status = serializers.ChoiceField(choices=IncidentStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class IncidentAcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class EventSerializer(serializers.Serializer):

@@ -1,14 +1,17 @@
 """The receivers that record webhook events in the transaction of each change (see
 `api.services.webhooks`): a meeting created, changed or cancelled; a task changed; a risk
-recorded or changed. Nothing is recorded while no subscription is active."""
+recorded or changed; an incident assigned to an agency or escalated (the incident desk's own
+signals, `insiden.signals`: the desk never imports the API). Nothing is recorded while no
+subscription is active."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from api.enums import EventType
-from api.services.webhooks import event_record
+from api.services.webhooks import event_record, events_record
 from coordination.enums import MeetingStatus
 from coordination.models import Meeting, ReadinessTask
+from insiden.signals import incident_assigned, incident_escalated
 from kerawanan.models import Risk
 
 
@@ -32,3 +35,22 @@ def task_saved(sender, instance, created, **kwargs):
 def risk_saved(sender, instance, created, **kwargs):
     kind = EventType.RISK_CREATED if created else EventType.RISK_UPDATED
     event_record(type=kind, resource="risks", object_id=instance.pk)
+
+
+@receiver(incident_assigned, dispatch_uid="api_incident_assigned")
+def incident_assigned_heard(sender, incident, agency_id, **kwargs):
+    event_record(
+        type=EventType.INCIDENT_ASSIGNED,
+        resource="incidents",
+        object_id=incident.pk,
+        agencies=[agency_id],
+    )
+
+
+@receiver(incident_escalated, dispatch_uid="api_incident_escalated")
+def incident_escalated_heard(sender, escalations, **kwargs):
+    events_record(
+        type=EventType.INCIDENT_ESCALATED,
+        resource="incidents",
+        targets=[(incident.pk, agencies) for incident, _step, agencies in escalations],
+    )

@@ -57,6 +57,9 @@ class WebhookEvent(models.Model):
     type = models.CharField(max_length=40)
     resource = models.CharField(max_length=20)
     object_id = models.CharField(max_length=40)
+    # The agencies an event is addressed to (an incident assigned to one, escalated to those a
+    # step concerns); empty: every subscription whose key may read the resource.
+    agencies = models.JSONField(default=list, blank=True)
     # The resource as the API shows it, taken when the messages are made (the same for every
     # subscription: only those who may read the resource get it).
     payload = models.JSONField(null=True)

@@ -5,6 +5,10 @@ from rest_framework import serializers
 
 from coordination.enums import AgencyKind, MeetingKind, RegionLevel, TaskCategory, TaskStatus
 from coordination.selectors.readiness import TaskFilters
+from insiden.enums import Category as IncidentCategory
+from insiden.enums import Severity as IncidentSeverity
+from insiden.enums import Status as IncidentStatus
+from insiden.selectors.incidents import IncidentFilters
 from kerawanan.enums import RiskCategory, RiskLevel, RiskStatus, Visibility
 from kerawanan.selectors.risks import RiskFilters
 from outreach.enums import AudienceSegment
@@ -93,6 +97,33 @@ class RiskFilter(serializers.Serializer):
             owner=data.get("owner"),
             visibility=data.get("visibility", ""),
             q=" ".join(data.get("q", "").split()),
+        )
+
+
+class IncidentFilter(serializers.Serializer):
+    """The filters of the desk's incident list (`wilayah`, `kategori`, `keparahan`, `status`,
+    `lembaga`, `terbuka`, `lewat`), by the API's names."""
+
+    region = _region(help_text="Incidents of this region and the regions below it.")
+    category = serializers.ChoiceField(choices=IncidentCategory.choices, required=False)
+    severity = serializers.ChoiceField(choices=IncidentSeverity.choices, required=False)
+    status = serializers.ChoiceField(choices=IncidentStatus.choices, required=False)
+    agency = _id(help_text="The agency that must act.")
+    open = serializers.BooleanField(required=False, default=False)
+    overdue = serializers.BooleanField(
+        required=False, default=False, help_text="Not acknowledged by the deadline."
+    )
+
+    def filters(self) -> IncidentFilters:
+        data = self.validated_data
+        return IncidentFilters(
+            region=data.get("region", ""),
+            category=data.get("category", ""),
+            severity=data.get("severity"),
+            status=data.get("status", ""),
+            agency=data.get("agency"),
+            open_only=data.get("open", False),
+            overdue=data.get("overdue", False),
         )
 
 

@@ -42,3 +42,45 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+def _links(expression: str, *operations: str) -> dict:
+    return {
+        "".join(part.title() for part in op.split("_")): {
+            "operationId": op,
+            "parameters": {"id": expression},
+        }
+        for op in operations
+    }
+
+
+# OpenAPI links: from a report to the incident and its actions, from a page of a list to its
+# first row and what may be done to it. A client may follow them; the stateful phase of the
+# schemathesis run does (tests/integration/api/test_schemathesis.py).
+LINKS = {
+    ("/api/v1/incidents/", "post", "201"): _links(
+        "$response.body#/id",
+        "incidents_retrieve",
+        "incidents_acknowledge_create",
+        "incidents_status_create",
+    ),
+    ("/api/v1/incidents/", "get", "200"): _links(
+        "$response.body#/results/0/id", "incidents_retrieve", "incidents_status_create"
+    ),
+    ("/api/v1/incidents/{id}/", "get", "200"): _links(
+        "$response.body#/id", "incidents_acknowledge_create", "incidents_status_create"
+    ),
+    ("/api/v1/tasks/", "get", "200"): _links(
+        "$response.body#/results/0/id", "tasks_retrieve", "tasks_status_create"
+    ),
+    ("/api/v1/tasks/{id}/", "get", "200"): _links("$response.body#/id", "tasks_status_create"),
+}
+
+
+def add_links(result, generator, request, public):
+    """drf-spectacular's postprocessing hook (SPECTACULAR_SETTINGS) that writes LINKS."""
+    for (path, method, code), links in LINKS.items():
+        operation = result.get("paths", {}).get(path, {}).get(method)
+        if operation is not None and code in operation.get("responses", {}):
+            operation["responses"][code]["links"] = links
+    return result

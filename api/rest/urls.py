@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from api.rest import docs, views
+from api.rest import docs, incidents, views
 
 router = SimpleRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -10,6 +10,7 @@ router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("tasks", views.TaskViewSet, basename="task")
 router.register("risks", views.RiskViewSet, basename="risk")
+router.register("incidents", incidents.IncidentViewSet, basename="incident")
 
 urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),

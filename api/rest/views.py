@@ -46,7 +46,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-def _valid(serializer_class, request):
+def valid_params(serializer_class, request):
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer
@@ -84,7 +84,7 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     def get_queryset(self):
         if self.action != "list":
             return Region.objects.all()
-        data = _valid(filters.RegionFilter, self.request).validated_data
+        data = valid_params(filters.RegionFilter, self.request).validated_data
         qs = Region.objects.all()
         if data.get("parent"):
             qs = qs.filter(parent_id=data["parent"])
@@ -106,7 +106,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
 
     def get_queryset(self):
         form = CalendarFilterForm(self.request.query_params)
-        _valid(filters.EventFilter, self.request)
+        valid_params(filters.EventFilter, self.request)
         if not form.is_valid():
             raise ValidationError(form.errors)
         return open_data_events(filters=form.filters())
@@ -129,7 +129,7 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     def get_queryset(self):
         qs = agencies_visible_to(user=self.request.user)
         if self.action == "list":
-            data = _valid(filters.AgencyFilter, self.request).validated_data
+            data = valid_params(filters.AgencyFilter, self.request).validated_data
             if data.get("region"):
                 qs = qs.filter(core.subtree_q([data["region"]]))
             if data.get("kind"):
@@ -155,7 +155,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
         return ("starts_at", "id")
 
     def get_queryset(self):
-        data = _valid(filters.MeetingFilter, self.request).validated_data
+        data = valid_params(filters.MeetingFilter, self.request).validated_data
         return meetings_filtered(
             user=self.request.user,
             when=data.get("when", "upcoming"),
@@ -190,7 +190,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     cursor_ordering = ("due_on", "id")
 
     def get_queryset(self):
-        data = _valid(filters.TaskFilter, self.request)
+        data = valid_params(filters.TaskFilter, self.request)
         return tasks_filtered(user=self.request.user, filters=data.filters())
 
     def get_object(self):
@@ -237,7 +237,7 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
             raise PermissionDenied
 
     def get_queryset(self):
-        data = _valid(filters.RiskFilter, self.request)
+        data = valid_params(filters.RiskFilter, self.request)
         return risks_filtered(user=self.request.user, filters=data.filters())
 
     def get_object(self):

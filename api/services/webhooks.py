@@ -2,13 +2,15 @@
 into one outbox row per (event, subscription).
 
 How an event travels
-1. A change to a meeting, task or risk saves its row; the receiver in `api.signals` records a
+1. A change to a meeting, task or risk saves its row, an incident is assigned to an agency or
+   escalated (the incident desk's signals); the receiver in `api.signals` records a
    `WebhookEvent` in the same transaction (`event_record`), so an event exists exactly when its
    change does. After the commit a task fans it out.
 2. `event_fan_out` (the task, or the sweep for an event whose task was lost) takes the event's
    row lock, builds the payload once (the resource as the API shows it), and for each active
    subscription to that type whose key may read the resource (the key's scope, and the web's
-   predicate for the key's agency: `can_view_meeting`, `can_view_task`, `can_view_risk`) writes a
+   predicate for the key's agency: `can_view_meeting`, `can_view_task`, `can_view_risk`,
+   `can_view_incident`), and among the event's agencies when it names some, writes a
    `Delivery` on the `webhook` channel (key "<event>:<subscription>", unique) and a
    `WebhookMessage` beside it, then marks the event fanned out; all in one transaction, so a
    second fan-out finds it done and a crash leaves it to the sweep.
@@ -153,13 +155,30 @@ def subscription_active_set(
 # --- events -------------------------------------------------------------------------------------
 
 
-def event_record(*, type: str, resource: str, object_id) -> WebhookEvent | None:
-    """Record an event in the caller's transaction (None when nobody subscribes to anything)."""
-    if not WebhookSubscription.objects.filter(is_active=True).exists():
-        return None
-    event = WebhookEvent.objects.create(type=type, resource=resource, object_id=str(object_id))
-    transaction.on_commit(partial(_enqueue_fan_out, event.pk))
-    return event
+def event_record(
+    *, type: str, resource: str, object_id, agencies: list[int] | None = None
+) -> WebhookEvent | None:
+    """Record an event in the caller's transaction (None when nobody subscribes to anything).
+    `agencies`: only their subscriptions hear it (an incident assigned to one agency)."""
+    events = events_record(type=type, resource=resource, targets=[(object_id, agencies or [])])
+    return events[0] if events else None
+
+
+def events_record(*, type: str, resource: str, targets) -> list[WebhookEvent]:
+    """Events of one type for many objects at once, `targets` = [(object id, agency ids)] (a
+    batch of the incident escalation): one insert, one fan-out task each after the commit."""
+    targets = list(targets)
+    if not targets or not WebhookSubscription.objects.filter(is_active=True).exists():
+        return []
+    events = WebhookEvent.objects.bulk_create(
+        [
+            WebhookEvent(type=type, resource=resource, object_id=str(pk), agencies=sorted(agencies))
+            for pk, agencies in targets
+        ]
+    )
+    for event in events:
+        transaction.on_commit(partial(_enqueue_fan_out, event.pk))
+    return events
 
 
 FAN_OUT_TASK = "api.fan_out_event"
@@ -186,6 +205,8 @@ def _resource(event: WebhookEvent):
         meeting_response_counts,
     )
     from coordination.selectors.readiness import task_for_detail
+    from insiden import permissions as desk
+    from insiden.models import Incident
     from kerawanan import permissions as register
     from kerawanan.models import Risk
 
@@ -207,6 +228,16 @@ def _resource(event: WebhookEvent):
         if risk is None:
             return None, None, None
         return risk, out.RiskSerializer(risk).data, register.can_view_risk
+    if event.resource == "incidents":
+        incident = (
+            Incident.objects.select_related("region", "agency")
+            .prefetch_related("involved_agencies")
+            .filter(pk=pk)
+            .first()
+        )
+        if incident is None:
+            return None, None, None
+        return incident, out.IncidentSerializer(incident).data, desk.can_view_incident
     return None, None, None
 
 
@@ -219,6 +250,8 @@ def _readers(event: WebhookEvent, obj, may_read) -> list[WebhookSubscription]:
     ):
         key = sub.api_key
         if event.type not in sub.events or scope not in key.scopes or not key.is_usable(now):
+            continue
+        if event.agencies and sub.agency_id not in event.agencies:
             continue
         principal = key.principal
         core.assume_access(principal, key_access(key))

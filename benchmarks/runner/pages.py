@@ -40,6 +40,7 @@ class Request:
     data: Callable[[int], dict] | None = None  # POST body for run number n
     expect: tuple[int, ...] = (200,)
     prepare: Callable[[], None] | None = None  # run before each request, not timed
+    headers: dict[str, str] | None = None  # WSGI environ keys, e.g. HTTP_AUTHORIZATION
 
 
 @dataclass
@@ -339,7 +340,7 @@ def measure_page(
         log(f"{label}: not available ({exc})")
         return result
     result.path = request.path
-    client = Client(HTTP_HOST=HOST)
+    client = Client(HTTP_HOST=HOST, **(request.headers or {}))
     if request.user is not None:
         client.force_login(request.user)
     send = getattr(client, request.method)

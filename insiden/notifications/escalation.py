@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordination.enums import AgencyKind, Role
-from coordination.models import Delivery, Membership
+from coordination.models import Agency, Delivery, Membership
 from coordination.notifications.channels import EMAIL
 from coordination.notifications.chat import CHAT, ChatMessage
 from coordination.notifications.mail import email_message
@@ -42,6 +42,7 @@ from coordination.notifications.registry import INCIDENTS, Kind, register
 from insiden import permissions
 from insiden.enums import CLOSED, CRITICAL_REMINDER_MINUTES, UNACKNOWLEDGED, EventKind, Severity
 from insiden.models import Incident, IncidentHistory
+from insiden.signals import incident_assigned, incident_escalated
 from pilkada.common import localtime
 
 KIND = "insiden_eskalasi"
@@ -139,8 +140,56 @@ def notify(incidents: list[Incident], step: str, *, now: datetime | None = None)
 
 
 def notify_reported(incident: Incident) -> list[int]:
-    """The responsible agency is told at once (in the reporting transaction)."""
+    """The responsible agency is told at once (in the reporting transaction), and so is every
+    app that listens (`insiden.signals.incident_assigned`: the agency's systems by webhook)."""
+    incident_assigned.send(sender=Incident, incident=incident, agency_id=incident.agency_id)
     return notify([incident], FIRST)
+
+
+def agencies_concerned(incidents: list[Incident], step: str) -> dict[int, list[int]]:
+    """For each incident, the agencies a step concerns: the responsible one, and those whose
+    members the step tells (`l1`: the regency's KPU and the province's agency of the responsible
+    one's kind; `l2`: the province's KPU). One query for a batch."""
+    regencies = {i.regency_id for i in incidents}
+    provinces = {i.regency_id[:2] for i in incidents}
+    if step == LATE:
+        kinds = {i.agency.kind for i in incidents}
+        query = Q(kind=AgencyKind.KPU, region_id__in=regencies) | Q(
+            kind__in=kinds, region_id__in=provinces
+        )
+    elif step == LATER:
+        query = Q(kind=AgencyKind.KPU, region_id__in=provinces)
+    else:
+        raise ValueError(f"step {step!r} is not an escalation")
+    rows = list(Agency.objects.filter(query, is_active=True).values_list("pk", "kind", "region_id"))
+    concerned = {}
+    for incident in incidents:
+        regency, province = incident.regency_id, incident.regency_id[:2]
+        if step == LATE:
+            wanted = {
+                pk
+                for pk, kind, region in rows
+                if (kind == AgencyKind.KPU and region == regency)
+                or (kind == incident.agency.kind and region == province)
+            }
+        else:
+            wanted = {pk for pk, kind, region in rows if region == province}
+        concerned[incident.pk] = sorted(wanted | {incident.agency_id})
+    return concerned
+
+
+def _tell_escalated(by_step: dict[str, list[Incident]]) -> None:
+    """`insiden.signals.incident_escalated` for the batch's `l1` and `l2` steps (nothing is read
+    while no app listens)."""
+    if not incident_escalated.has_listeners(Incident):
+        return
+    escalations = []
+    for step in (LATE, LATER):
+        if by_step.get(step):
+            agencies = agencies_concerned(by_step[step], step)
+            escalations += [(i, step, agencies[i.pk]) for i in by_step[step]]
+    if escalations:
+        incident_escalated.send(sender=Incident, escalations=escalations)
 
 
 # --- the beat job -------------------------------------------------------------------------------
@@ -215,6 +264,7 @@ def escalations_run(*, now: datetime | None = None, batch_size: int = 500, budge
                 # The hourly reminders of one batch have different numbers: group by number.
                 notify(incidents, step, now=moment)
                 done[step[0] if step.startswith("h") else step] += len(incidents)
+            _tell_escalated(by_step)
         if len(batch) < batch_size:
             break
     return dict(done)

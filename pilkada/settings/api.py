@@ -47,9 +47,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Pilkada portal API",
     "DESCRIPTION": (
         "The integration API of the Pilkada coordination portal: regions and public outreach "
-        "events for everyone; agencies, meetings, readiness tasks and risks for an agency's "
-        "system with an API key (Authorization: Bearer <key>), scoped exactly as the portal's "
-        "pages are. Errors are RFC 9457 problem details."
+        "events for everyone; agencies, meetings, readiness tasks, risks and incidents for an "
+        "agency's system with an API key (Authorization: Bearer <key>), scoped exactly as the "
+        "portal's pages are. Errors are RFC 9457 problem details."
     ),
     "VERSION": "1",
     "OAS_VERSION": "3.1.0",
@@ -65,6 +65,15 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "coordination.enums.MeetingStatus",
         "TaskStatusEnum": "coordination.enums.TaskStatus",
         "RiskStatusEnum": "kerawanan.enums.RiskStatus",
+        "RiskCategoryEnum": "kerawanan.enums.RiskCategory",
+        "RiskVisibilityEnum": "kerawanan.enums.Visibility",
+        "IncidentCategoryEnum": "insiden.enums.Category",
+        "IncidentStatusEnum": "insiden.enums.Status",
+        "IncidentVisibilityEnum": "insiden.enums.Visibility",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.rest.schema.add_links",
+    ],
 }

@@ -349,6 +349,10 @@ def world(bengkulu, django_capture_on_commit_callbacks):
         "api:task-status": (SCOPED, {"pk": task.pk}),
         "api:risk-list": (OPEN, {}),
         "api:risk-detail": (SCOPED, {"pk": risks["rahasia"].pk}),
+        "api:incident-list": (OPEN, {}),
+        "api:incident-detail": (SCOPED, {"pk": incident.pk}),
+        "api:incident-status": (SCOPED, {"pk": incident.pk}),
+        "api:incident-acknowledge": (SCOPED, {"pk": incident.pk}),
     }
     # Filters that point at the other regency's objects: an open page must ignore them or
     # answer 404, never list what they select.

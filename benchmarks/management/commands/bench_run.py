@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from benchmarks.runner import mixed, proxy, report, scales
+from benchmarks.runner.api_pages import api_page_requests
 from benchmarks.runner.load import TRIVIAL_PATH, run_load
 from benchmarks.runner.more_pages import more_page_requests
 from benchmarks.runner.pages import NotAvailable, Picks, measure_pages, url
@@ -18,7 +19,7 @@ from benchmarks.runner.risks import risk_page_requests
 
 BENCH_DIR = Path(settings.VAR_DIR) / "bench"
 # The measured pages beyond pages.py's own: each module builds on pages.py.
-PAGE_MODULES = (risk_page_requests, more_page_requests)
+PAGE_MODULES = (risk_page_requests, more_page_requests, api_page_requests)
 
 
 class Command(BaseCommand):

@@ -14,6 +14,10 @@ from api.enums import Scope
 from api.services.keys import api_key_create
 from kerawanan.models import IkpDimension
 from tests import factories
+from tests.integration.api.receiver import start_receiver
+
+# The incident desk's world (every role of province 17), for the API's incident matrix.
+from tests.integration.insiden.conftest import desk, report  # noqa: F401
 
 ALL_SCOPES = list(Scope.values)
 
@@ -51,6 +55,17 @@ def risk(*, region, owner, title, visibility="terbatas"):
         owner=owner,
         visibility=visibility,
     )
+
+
+@pytest.fixture
+def receiver(settings):
+    """A webhook receiver on loopback (allowed by the setting tests may turn on)."""
+    settings.PILKADA_WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    settings.PILKADA_WEBHOOK_TIMEOUT_SECONDS = 1
+    receiver, server = start_receiver()
+    yield receiver
+    server.shutdown()
+    server.server_close()
 
 
 @dataclass

@@ -20,17 +20,6 @@ from coordination.notifications import recovery
 from coordination.services.readiness import task_status_update
 from tests import factories
 from tests.integration.api.conftest import key_client, make_key
-from tests.integration.api.receiver import start_receiver
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.PILKADA_WEBHOOK_ALLOW_PRIVATE_TARGETS = True
-    settings.PILKADA_WEBHOOK_TIMEOUT_SECONDS = 1
-    receiver, server = start_receiver()
-    yield receiver
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

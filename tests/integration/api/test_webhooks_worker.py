@@ -1,5 +1,6 @@
-"""Webhooks through a real worker on Redis: each event reaches the receiver exactly once, though
-the worker's main process is killed mid-batch and two beats run the recovery jobs at once."""
+"""Webhooks through a real worker on Redis: each event reaches the receiver, once but for a send
+in flight at the kill, though the worker's main process is killed mid-batch and two beats run the
+recovery jobs at once."""
 
 import threading
 import time
@@ -18,6 +19,7 @@ from coordination.services.readiness import task_status_update
 from tests import factories
 from tests.integration.api.conftest import make_key
 from tests.integration.api.receiver import start_receiver
+from tests.integration.services import WORKER_PROCESSES
 
 EVENTS = 30
 
@@ -87,10 +89,15 @@ def test_worker_killed_mid_batch_each_event_arrives_once(bengkulu, webhook_worke
             return statuses.get(DeliveryStatus.SENT, 0) == EVENTS
 
         wait_until(done, 180, lambda: f"{receiver.count()} received\n{webhook_worker.tail()}")
-        ids = receiver.ids()
+        copies = Counter(receiver.ids())
         expected = sorted(m.webhook_id for m in WebhookMessage.objects.filter(subscription=sub))
         assert len(expected) == EVENTS
-        assert sorted(ids) == expected, Counter(ids).most_common(3)
+        assert sorted(copies) == expected  # every event arrived
+        # A send in flight when a pool process died with the worker has an unknown outcome and
+        # goes again (the outbox's at-least-once window: README, "The window for a duplicate"): at most one per
+        # pool process, under the same webhook-id, by which the receiver drops the copy.
+        doubled = {webhook_id: n for webhook_id, n in copies.items() if n > 1}
+        assert len(doubled) <= WORKER_PROCESSES and set(doubled.values()) <= {2}, doubled
         assert WebhookEvent.objects.filter(fanned_out_at__isnull=True).count() == 0
     finally:
         server.shutdown()

@@ -187,6 +187,10 @@ def url_kwargs(w) -> dict[str, list[dict]]:
         "api:task-status": tasks,
         "api:risk-list": none,
         "api:risk-detail": [{"pk": 1}, {"pk": 2}],
+        "api:incident-list": none,
+        "api:incident-detail": incidents,
+        "api:incident-status": incidents,
+        "api:incident-acknowledge": incidents,
     }
 
 
