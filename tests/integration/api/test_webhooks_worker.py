@@ -94,8 +94,8 @@ def test_worker_killed_mid_batch_each_event_arrives_once(bengkulu, webhook_worke
         assert len(expected) == EVENTS
         assert sorted(copies) == expected  # every event arrived
         # A send in flight when a pool process died with the worker has an unknown outcome and
-        # goes again (the outbox's at-least-once window: README, "The window for a duplicate"): at most one per
-        # pool process, under the same webhook-id, by which the receiver drops the copy.
+        # goes again (the outbox's at-least-once window: README, "The window for a duplicate"):
+        # at most one per pool process, under the same webhook-id, by which the receiver drops it.
         doubled = {webhook_id: n for webhook_id, n in copies.items() if n > 1}
         assert len(doubled) <= WORKER_PROCESSES and set(doubled.values()) <= {2}, doubled
         assert WebhookEvent.objects.filter(fanned_out_at__isnull=True).count() == 0
