@@ -11,16 +11,16 @@ from coordination import permissions
 from coordination.enums import AgencyKind, RegionLevel, TaskCategory
 from coordination.extensions import DASHBOARD_REGION_COLUMNS, contributions
 from coordination.models import ElectionStage, Region
-from coordination.selectors.readiness import (
+from coordination.selectors.dashboard import (
     Cell,
-    active_election,
     agency_scorecards,
     dashboard,
     dashboard_scope_roots,
     dashboard_tasks,
     days_until,
-    national_summary,
 )
+from coordination.selectors.national import national_summary
+from coordination.selectors.readiness import active_election
 from coordination.views.tasks import filters_from
 from pilkada.common.decorators import predicate_required
 from pilkada.common.params import query_text

@@ -23,8 +23,10 @@ from coordination.models import (
     ReadinessTask,
     Region,
 )
-from coordination.selectors import readiness as selectors
-from coordination.selectors.readiness import TaskFilters, dashboard
+from coordination.selectors import dashboard as dashboard_selectors
+from coordination.selectors import national as national_selectors
+from coordination.selectors.dashboard import dashboard
+from coordination.selectors.readiness import TaskFilters
 from coordination.services.readiness import task_status_update
 from coordination.services.readiness_counts import (
     counts_check,
@@ -56,11 +58,14 @@ def _views_equal(root: Region, filters: TaskFilters) -> None:
         return (
             [(row.code, row.cells, row.total) for row in data.rows],
             cards,
-            selectors._national_rows(TaskFilters(**vars(filters))),
+            national_selectors._national_rows(TaskFilters(**vars(filters))),
         )
 
     from_counters = read()
-    with mock.patch.object(selectors, "counters_answer", lambda filters: False):
+    with (
+        mock.patch.object(dashboard_selectors, "counters_answer", lambda filters: False),
+        mock.patch.object(national_selectors, "counters_answer", lambda filters: False),
+    ):
         from_tasks = read()
     assert from_counters == from_tasks
 
@@ -256,13 +261,17 @@ def test_dashboards_read_the_counters_not_the_tasks(
     regency, bawaslu, election, django_assert_num_queries
 ):
     factories.ReadinessTaskFactory(region=regency, agency=bawaslu, election=election)
-    with mock.patch.object(selectors, "_counts", side_effect=AssertionError("counted tasks")):
-        rows = selectors._national_rows(TaskFilters())
+    counting = AssertionError("counted tasks")
+    with (
+        mock.patch.object(dashboard_selectors, "task_counts", side_effect=counting),
+        mock.patch.object(national_selectors, "task_counts", side_effect=counting),
+    ):
+        rows = national_selectors._national_rows(TaskFilters())
         data = dashboard(root=regency, filters=TaskFilters(), election=election)
     assert next(r for r in rows if r.code == "17").cell.total == 1
     assert data.grand_total.total == 1
     # A title search is not in the counters' key: counted from the tasks.
-    assert selectors.counters_answer(TaskFilters(q="gudang")) is False
+    assert dashboard_selectors.counters_answer(TaskFilters(q="gudang")) is False
     _views_equal(regency, TaskFilters(q="Tugas"))
 
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from coordination.enums import AgencyKind, TaskCategory, TaskStatus
 from coordination.models import Region
 from coordination.readiness_version import readiness_version
-from coordination.selectors.readiness import TaskFilters, national_summary
+from coordination.selectors.national import national_summary
+from coordination.selectors.readiness import TaskFilters
 from coordination.services.elections import checklist_create
 from coordination.services.readiness import (
     checklist_stamp,

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from coordination.enums import AgencyKind, TaskStatus
 from coordination.models import ReadinessTask, Region
-from coordination.selectors.readiness import TaskFilters, national_summary
+from coordination.selectors.national import national_summary
+from coordination.selectors.readiness import TaskFilters
 from tests import factories
 
 
