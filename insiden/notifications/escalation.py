@@ -24,7 +24,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -163,6 +163,31 @@ def _next_step(incident: Incident, now: datetime) -> tuple[str | None, dict]:
     return None, {"next_escalation_at": None}
 
 
+_STEPS_UPDATE = f"""
+UPDATE {Incident._meta.db_table} AS incident
+SET escalation_level = step.level, next_escalation_at = step.next, reminders_sent = step.sent
+FROM unnest(%s::bigint[], %s::smallint[], %s::timestamptz[], %s::smallint[])
+    AS step (id, level, next, sent)
+WHERE incident.id = step.id
+"""  # noqa: S608 - the table name from the model, values as parameters
+
+
+def _steps_record(batch: list[Incident]) -> None:
+    """The batch's new escalation state in one statement (arrays joined on the id).
+    `bulk_update` writes a CASE over every id for every column: quadratic in the batch, and
+    most of the job's time at thousands of incidents."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STEPS_UPDATE,
+            [
+                [i.pk for i in batch],
+                [i.escalation_level for i in batch],
+                [i.next_escalation_at for i in batch],
+                [i.reminders_sent for i in batch],
+            ],
+        )
+
+
 def escalations_run(*, now: datetime | None = None, batch_size: int = 500, budget: float = 50.0):
     """Escalate every incident whose next step is due; returns {step: incidents}.
 
@@ -203,9 +228,7 @@ def escalations_run(*, now: datetime | None = None, batch_size: int = 500, budge
                             detail=step,
                         )
                     )
-            Incident.objects.bulk_update(
-                batch, ["escalation_level", "next_escalation_at", "reminders_sent"]
-            )
+            _steps_record(batch)
             IncidentHistory.objects.bulk_create(history)
             for step, incidents in by_step.items():
                 # The hourly reminders of one batch have different numbers: group by number.
