@@ -43,6 +43,9 @@ def _person(email: str, **fields) -> Person:
 
 
 def _member(person: Person, agency: Agency, role: str) -> None:
+    # One agency per bench person: a dataset regenerated since the last run may have another
+    # busiest regency, and an old membership would widen the person's view.
+    Membership.objects.filter(person=person).exclude(agency=agency).delete()
     Membership.objects.get_or_create(person=person, agency=agency, defaults={"role": role})
 
 
