@@ -47,14 +47,16 @@ def involved_q(agency_ids, *, as_index: bool = False) -> Q:
     return Q(pk__in=ids.values("incident_id"))
 
 
-def visible_q(user) -> Q | None:
-    """The incidents `user` may read, as a filter on Incident; None when all are readable."""
+def visible_q(user, *, as_index: bool = False) -> Q | None:
+    """The incidents `user` may read, as a filter on Incident; None when all are readable.
+    `as_index`: for a read the rule itself must drive, such as counting all of a person's
+    incidents (see `involved_q`)."""
     access = core.access_for(user)
     if access.is_superuser:
         return None
     query = core.subtree_q(access.staff_region_codes)
     if access.agency_ids:
-        query |= involved_q(access.agency_ids)
+        query |= involved_q(access.agency_ids, as_index=as_index)
         query |= ~Q(visibility=Visibility.SECRET) & core.subtree_q(access.agency_region_codes)
     if user is not None and user.is_authenticated:
         query |= Q(reporter_id=user.pk)
