@@ -8,5 +8,7 @@ class InsidenConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The escalation delivery kind (coordination.notifications.registry).
+        # The escalation delivery kind (coordination.notifications.registry) and its chat
+        # action ("Terima").
         from insiden.notifications import escalation  # noqa: F401
+        from insiden.services import chat  # noqa: F401

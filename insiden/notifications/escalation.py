@@ -35,15 +35,19 @@ from django.utils.translation import gettext_lazy
 from coordination.enums import AgencyKind, Role
 from coordination.models import Delivery, Membership
 from coordination.notifications.channels import EMAIL
+from coordination.notifications.chat import CHAT, ChatMessage
 from coordination.notifications.mail import email_message
 from coordination.notifications.outbox import rows_create
-from coordination.notifications.registry import Kind, register
+from coordination.notifications.registry import INCIDENTS, Kind, register
+from insiden import permissions
 from insiden.enums import CLOSED, CRITICAL_REMINDER_MINUTES, UNACKNOWLEDGED, EventKind, Severity
 from insiden.models import Incident, IncidentHistory
 from pilkada.common import localtime
 
 KIND = "insiden_eskalasi"
 FIRST, LATE, LATER = "l0", "l1", "l2"
+# The chat button's action name (insiden.services.chat registers it).
+ACKNOWLEDGE = "ack"
 
 
 # --- keys ---------------------------------------------------------------------------------------
@@ -304,6 +308,36 @@ def _build_email(delivery):
     )
 
 
+def _may_acknowledge(delivery, incident: Incident, context: dict) -> bool:
+    # The button only for whoever may press it: the later steps also tell KPU staff and the
+    # agency one level up, who follow the incident but do not acknowledge it.
+    return (
+        context["acknowledge"]
+        and delivery.person is not None
+        and permissions.can_acknowledge_incident(delivery.person, incident)
+    )
+
+
+def _build_chat(delivery) -> ChatMessage:
+    """The short message of a chat channel; "Terima" is offered while the incident waits for
+    its acknowledgement (insiden.services.chat performs it)."""
+    context = message_context(delivery)
+    incident = context["incident"]
+    subject = f"[{incident.get_severity_display()}] {context['label']}: {incident.title}"
+    return ChatMessage(
+        title=subject,
+        lines=(
+            f"#{incident.pk} · {incident.get_category_display()}",
+            f"{incident.region.name}, {incident.regency.name}",
+            _("Waktu kejadian: %(when)s") % {"when": context["occurred"]},
+            _("Batas waktu diterima: %(when)s") % {"when": context["due"]},
+        ),
+        url=context["url"],
+        actions=(ACKNOWLEDGE,) if _may_acknowledge(delivery, incident, context) else (),
+        subject=subject,
+    )
+
+
 def _detail(delivery) -> str:
     _pk, _round, step = parse_key(delivery.key)
     return str(STEP_LABELS.get(step) or _("Pengingat per jam"))
@@ -313,7 +347,9 @@ register(
     Kind(
         value=KIND,
         label=gettext_lazy("Eskalasi insiden"),
-        builders={EMAIL: _build_email},
+        builders={EMAIL: _build_email, CHAT: _build_chat},
+        # People choose the channels of incident messages (a linked chat account, or mail).
+        topic=INCIDENTS,
         obsolete=_obsolete,
         detail=_detail,
         # Worth retrying for a day; an acknowledgement makes it obsolete sooner.
