@@ -1,7 +1,7 @@
 """The escalation of an incident through the notification outbox: who is told, when, and the
 delivery kind that builds the message. The one module that knows an escalation's keys and
-recipients; a channel other than mail (a chat bot's one-tap "Terima") registers its builder for
-this kind and acknowledges through `insiden.services.incidents.incident_acknowledge`.
+recipients. It builds a mail and a chat message (Telegram); the chat message's one-tap "Terima"
+is performed by `insiden.services.chat` through `incident_acknowledge`.
 
 Steps (README, "Insiden"), each a key `i<incident>.r<round>.<step>`:
 
