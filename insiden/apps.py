@@ -9,6 +9,6 @@ class InsidenConfig(AppConfig):
 
     def ready(self) -> None:
         # The escalation delivery kind (coordination.notifications.registry) and its chat
-        # button.
+        # action ("Terima").
         from insiden.notifications import escalation  # noqa: F401
         from insiden.services import chat  # noqa: F401

@@ -13,28 +13,50 @@ insiden.selectors starts from it) and `can_view_incident` the same rule for one 
 the tests ask both for every role and visibility.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, F, Func, Q, Subquery
 
 from coordination import permissions as core
 from insiden.enums import CLOSED, OPEN, TRANSITIONS, UNACKNOWLEDGED, Status, Visibility
 from insiden.models import Incident
 
 
-def _involved_through():
-    return Incident.involved_agencies.through.objects
+class _InArray(Func):
+    """`id = ANY(ARRAY(SELECT ...))`: the subquery runs once (an InitPlan) and the comparison is
+    an index condition on the primary key, so an OR of such arms becomes a BitmapOr of index
+    scans. As a filter it is a linear search of the array per row: see `involved_q`."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+    conditional = True
 
 
-def visible_q(user) -> Q | None:
-    """The incidents `user` may read, as a filter on Incident; None when all are readable."""
+def involved_q(agency_ids, *, as_index: bool = False) -> Q:
+    """Incidents any of the agencies is involved in.
+
+    Two forms of the same set, for two plans (docs/benchmarks.md, "Incident desk"). As a filter
+    of a walk driven by another condition (a region, a status, an ordered index), `id IN
+    (SELECT ...)`: PostgreSQL hashes the ids once and probes the hash per row. With
+    `as_index`, when the arm itself must find the rows (the situation room's "beyond my
+    regions" count), `id = ANY(ARRAY(...))`, which the primary key index answers; a correlated
+    EXISTS was neither (an index probe per row, or a walk over the whole table inside an OR).
+    """
+    ids = Incident.involved_agencies.through.objects.filter(agency_id__in=sorted(agency_ids))
+    if as_index:
+        return Q(_InArray(F("pk"), Subquery(ids.values("incident_id"))))
+    return Q(pk__in=ids.values("incident_id"))
+
+
+def visible_q(user, *, as_index: bool = False) -> Q | None:
+    """The incidents `user` may read, as a filter on Incident; None when all are readable.
+    `as_index`: for a read the rule itself must drive, such as counting all of a person's
+    incidents (see `involved_q`)."""
     access = core.access_for(user)
     if access.is_superuser:
         return None
     query = core.subtree_q(access.staff_region_codes)
     if access.agency_ids:
-        involved = _involved_through().filter(
-            incident_id=OuterRef("pk"), agency_id__in=sorted(access.agency_ids)
-        )
-        query |= Q(Exists(involved))
+        query |= involved_q(access.agency_ids, as_index=as_index)
         query |= ~Q(visibility=Visibility.SECRET) & core.subtree_q(access.agency_region_codes)
     if user is not None and user.is_authenticated:
         query |= Q(reporter_id=user.pk)

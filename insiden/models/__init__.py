@@ -3,6 +3,7 @@ from .incidents import (
     IncidentComment,
     IncidentCounter,
     IncidentHistory,
+    IncidentOpenCounter,
     IncidentPhoto,
     IncidentTask,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "IncidentComment",
     "IncidentCounter",
     "IncidentHistory",
+    "IncidentOpenCounter",
     "IncidentPhoto",
     "IncidentTask",
     "RoutingRule",

@@ -24,6 +24,10 @@ from insiden.enums import (
     Visibility,
 )
 
+# What the visibility rule and the situation room's filters read: in the list indexes, so an
+# ordered walk filters from the index alone (an index-only scan).
+_FILTERED = ["region", "visibility", "reporter", "category", "severity", "agency"]
+
 
 class Incident(models.Model):
     title = models.CharField(_("judul singkat"), max_length=140)
@@ -143,7 +147,13 @@ class Incident(models.Model):
                 name="incident_subtree_idx",
             ),
             models.Index(fields=["agency", "status"], name="incident_agency_status_idx"),
-            models.Index(fields=["-created_at", "-id"], name="incident_latest_idx"),
+            # "The latest": walked newest first; the columns the visibility rule and the
+            # filters read are in it, so the walk skips rows without visiting the table.
+            models.Index(
+                fields=["-created_at", "-id"],
+                include=[*_FILTERED, "status"],
+                name="incident_latest_cover_idx",
+            ),
             # The beat job: only rows with a next step are in it.
             models.Index(
                 fields=["next_escalation_at"],
@@ -152,9 +162,18 @@ class Incident(models.Model):
             ),
             # "Past the deadline first": only unacknowledged rows are in it.
             models.Index(
-                fields=["ack_due_at"],
+                fields=["ack_due_at", "id"],
+                include=_FILTERED,
                 condition=Q(status__in=list(UNACKNOWLEDGED)),
-                name="incident_unacked_idx",
+                name="incident_unacked_cover_idx",
+            ),
+            # The wall view: a province's unacknowledged incidents per regency.
+            models.Index(
+                fields=["region"],
+                opclasses=["varchar_pattern_ops"],
+                include=["regency", "ack_due_at", "created_at", "visibility", "reporter"],
+                condition=Q(status__in=list(UNACKNOWLEDGED)),
+                name="incident_unacked_subtree_idx",
             ),
             models.Index(fields=["risk"], name="incident_risk_idx"),
             models.Index(fields=["duplicate_of"], name="incident_duplicate_idx"),
@@ -322,3 +341,41 @@ class IncidentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.regency_id} {self.category} {self.severity} {self.status}: {self.count}"
+
+
+class IncidentOpenCounter(models.Model):
+    """Open incidents per kabupaten/kota and per province, by category, severity and
+    visibility: what the grid shows unless a status is asked for. Moved in the same transaction
+    as IncidentCounter, only when an incident opens or closes. The whole country's grid reads
+    the province rows (a few thousand) instead of summing the open cells of every regency
+    (tens of thousands at a million incidents: 80 ms alone)."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1
+        REGENCY = 2
+
+    region = models.ForeignKey("coordination.Region", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "category", "severity", "visibility"],
+                name="incident_open_counter_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["level", "region"],
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+                include=["category", "severity", "visibility", "count"],
+                name="incident_open_counter_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.category} {self.severity}: {self.count}"

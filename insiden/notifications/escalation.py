@@ -1,7 +1,7 @@
 """The escalation of an incident through the notification outbox: who is told, when, and the
 delivery kind that builds the message. The one module that knows an escalation's keys and
-recipients; the mail and the chat message (whose one-tap "Terima" button is the action that
-`insiden.services.chat` registers: it acknowledges through `incident_acknowledge`).
+recipients. It builds a mail and a chat message (Telegram); the chat message's one-tap "Terima"
+is performed by `insiden.services.chat` through `incident_acknowledge`.
 
 Steps (README, "Insiden"), each a key `i<incident>.r<round>.<step>`:
 
@@ -24,16 +24,14 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coordination.enums import AgencyKind, Role
-from coordination.models import Agency, Delivery, Membership
+from coordination.models import Delivery
 from coordination.notifications.channels import EMAIL
 from coordination.notifications.chat import CHAT, ChatMessage
 from coordination.notifications.mail import email_message
@@ -42,13 +40,19 @@ from coordination.notifications.registry import INCIDENTS, Kind, register
 from insiden import permissions
 from insiden.enums import CLOSED, CRITICAL_REMINDER_MINUTES, UNACKNOWLEDGED, EventKind, Severity
 from insiden.models import Incident, IncidentHistory
+from insiden.notifications.recipients import (
+    FIRST,
+    LATE,
+    LATER,
+    agencies_concerned,
+    recipients_for,
+)
 from insiden.signals import incident_assigned, incident_escalated
 from pilkada.common import localtime
 
 KIND = "insiden_eskalasi"
-FIRST, LATE, LATER = "l0", "l1", "l2"
-# The chat button that acknowledges (registered by insiden.services.chat).
-ACKNOWLEDGE = "terima"
+# The chat button's action name (insiden.services.chat registers it).
+ACKNOWLEDGE = "ack"
 
 
 # --- keys ---------------------------------------------------------------------------------------
@@ -64,60 +68,7 @@ def parse_key(key: str) -> tuple[int, int, str]:
     return int(incident[1:]), int(round_[1:]), step
 
 
-# --- recipients ---------------------------------------------------------------------------------
-
-
-def _memberships(query: Q):
-    return (
-        Membership.objects.filter(
-            query, is_active=True, agency__is_active=True, person__is_active=True
-        )
-        .exclude(person__email="")
-        .values_list(
-            "agency_id", "agency__kind", "agency__region_id", "role", "person_id", "person__email"
-        )
-    )
-
-
-def recipients_for(incidents: list[Incident], step: str) -> dict[int, list[tuple[int, str]]]:
-    """For each incident, the (person id, address) pairs to tell at `step`; one query for a
-    whole batch of incidents."""
-    if step in (FIRST,) or step.startswith("h"):
-        agency_ids = {i.agency_id for i in incidents}
-        rows = _memberships(Q(agency_id__in=agency_ids))
-        by_agency = defaultdict(set)
-        for agency_id, kind, _region, role, person_id, email in rows:
-            if role == Role.LIAISON or kind == AgencyKind.KPU:
-                by_agency[agency_id].add((person_id, email))
-        return {i.pk: sorted(by_agency[i.agency_id]) for i in incidents}
-    if step == LATE:
-        regencies = {i.regency_id for i in incidents}
-        provinces = {i.regency_id[:2] for i in incidents}
-        kinds = {i.agency.kind for i in incidents}
-        rows = _memberships(
-            Q(agency__kind=AgencyKind.KPU, role=Role.KPU_STAFF, agency__region_id__in=regencies)
-            | Q(agency__kind__in=kinds, agency__region_id__in=provinces)
-        )
-        staff, upper = defaultdict(set), defaultdict(set)
-        for _agency, kind, region, role, person_id, email in rows:
-            if kind == AgencyKind.KPU and role == Role.KPU_STAFF and len(region) > 2:
-                staff[region].add((person_id, email))
-            if len(region) == 2:
-                upper[(region, kind)].add((person_id, email))
-        return {
-            i.pk: sorted(staff[i.regency_id] | upper[(i.regency_id[:2], i.agency.kind)])
-            for i in incidents
-        }
-    if step == LATER:
-        provinces = {i.regency_id[:2] for i in incidents}
-        rows = _memberships(
-            Q(agency__kind=AgencyKind.KPU, role=Role.KPU_STAFF, agency__region_id__in=provinces)
-        )
-        staff = defaultdict(set)
-        for _agency, _kind, region, _role, person_id, email in rows:
-            staff[region].add((person_id, email))
-        return {i.pk: sorted(staff[i.regency_id[:2]]) for i in incidents}
-    raise ValueError(f"unknown escalation step {step!r}")
+# --- recipients (recipients.py) ----------------------------------------------------------------
 
 
 def notify(incidents: list[Incident], step: str, *, now: datetime | None = None) -> list[int]:
@@ -144,38 +95,6 @@ def notify_reported(incident: Incident) -> list[int]:
     app that listens (`insiden.signals.incident_assigned`: the agency's systems by webhook)."""
     incident_assigned.send(sender=Incident, incident=incident, agency_id=incident.agency_id)
     return notify([incident], FIRST)
-
-
-def agencies_concerned(incidents: list[Incident], step: str) -> dict[int, list[int]]:
-    """For each incident, the agencies a step concerns: the responsible one, and those whose
-    members the step tells (`l1`: the regency's KPU and the province's agency of the responsible
-    one's kind; `l2`: the province's KPU). One query for a batch."""
-    regencies = {i.regency_id for i in incidents}
-    provinces = {i.regency_id[:2] for i in incidents}
-    if step == LATE:
-        kinds = {i.agency.kind for i in incidents}
-        query = Q(kind=AgencyKind.KPU, region_id__in=regencies) | Q(
-            kind__in=kinds, region_id__in=provinces
-        )
-    elif step == LATER:
-        query = Q(kind=AgencyKind.KPU, region_id__in=provinces)
-    else:
-        raise ValueError(f"step {step!r} is not an escalation")
-    rows = list(Agency.objects.filter(query, is_active=True).values_list("pk", "kind", "region_id"))
-    concerned = {}
-    for incident in incidents:
-        regency, province = incident.regency_id, incident.regency_id[:2]
-        if step == LATE:
-            wanted = {
-                pk
-                for pk, kind, region in rows
-                if (kind == AgencyKind.KPU and region == regency)
-                or (kind == incident.agency.kind and region == province)
-            }
-        else:
-            wanted = {pk for pk, kind, region in rows if region == province}
-        concerned[incident.pk] = sorted(wanted | {incident.agency_id})
-    return concerned
 
 
 def _tell_escalated(by_step: dict[str, list[Incident]]) -> None:
@@ -214,6 +133,31 @@ def _next_step(incident: Incident, now: datetime) -> tuple[str | None, dict]:
             "next_escalation_at": now + timedelta(minutes=CRITICAL_REMINDER_MINUTES),
         }
     return None, {"next_escalation_at": None}
+
+
+_STEPS_UPDATE = f"""
+UPDATE {Incident._meta.db_table} AS incident
+SET escalation_level = step.level, next_escalation_at = step.next, reminders_sent = step.sent
+FROM unnest(%s::bigint[], %s::smallint[], %s::timestamptz[], %s::smallint[])
+    AS step (id, level, next, sent)
+WHERE incident.id = step.id
+"""  # noqa: S608 - the table name from the model, values as parameters
+
+
+def _steps_record(batch: list[Incident]) -> None:
+    """The batch's new escalation state in one statement (arrays joined on the id).
+    `bulk_update` writes a CASE over every id for every column: quadratic in the batch, and
+    most of the job's time at thousands of incidents."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STEPS_UPDATE,
+            [
+                [i.pk for i in batch],
+                [i.escalation_level for i in batch],
+                [i.next_escalation_at for i in batch],
+                [i.reminders_sent for i in batch],
+            ],
+        )
 
 
 def escalations_run(*, now: datetime | None = None, batch_size: int = 500, budget: float = 50.0):
@@ -256,9 +200,7 @@ def escalations_run(*, now: datetime | None = None, batch_size: int = 500, budge
                             detail=step,
                         )
                     )
-            Incident.objects.bulk_update(
-                batch, ["escalation_level", "next_escalation_at", "reminders_sent"]
-            )
+            _steps_record(batch)
             IncidentHistory.objects.bulk_create(history)
             for step, incidents in by_step.items():
                 # The hourly reminders of one batch have different numbers: group by number.
@@ -335,35 +277,33 @@ def _build_email(delivery):
     )
 
 
+def _may_acknowledge(delivery, incident: Incident, context: dict) -> bool:
+    # The button only for whoever may press it: the later steps also tell KPU staff and the
+    # agency one level up, who follow the incident but do not acknowledge it.
+    return (
+        context["acknowledge"]
+        and delivery.person is not None
+        and permissions.can_acknowledge_incident(delivery.person, incident)
+    )
+
+
 def _build_chat(delivery) -> ChatMessage:
-    """The short chat version, offering "Terima" while the step still waits for it."""
+    """The short message of a chat channel; "Terima" is offered while the incident waits for
+    its acknowledgement (insiden.services.chat performs it)."""
     context = message_context(delivery)
     incident = context["incident"]
-    place = incident.regency.name
-    if incident.tps_number:
-        place = f"{place}, TPS {incident.tps_number}"
-    title = _("[%(severity)s] %(label)s: %(title)s") % {
-        "severity": incident.get_severity_display(),
-        "label": context["label"],
-        "title": incident.title,
-    }
-    # Only the responsible agency may acknowledge: the regency's KPU staff and the agency one
-    # level up, told when the deadline passed, get the message without the button.
-    offer = (
-        context["acknowledge"]
-        and incident.status in UNACKNOWLEDGED
-        and permissions.is_responsible(delivery.person, incident)
-    )
+    subject = f"[{incident.get_severity_display()}] {context['label']}: {incident.title}"
     return ChatMessage(
-        title=title,
+        title=subject,
         lines=(
-            f"{incident.region.name}, {place}",
-            _("Lembaga yang menangani: %(agency)s") % {"agency": incident.agency.name},
-            _("Batas waktu diterima: %(due)s") % {"due": context["due"]},
+            f"#{incident.pk} · {incident.get_category_display()}",
+            f"{incident.region.name}, {incident.regency.name}",
+            _("Waktu kejadian: %(when)s") % {"when": context["occurred"]},
+            _("Batas waktu diterima: %(when)s") % {"when": context["due"]},
         ),
         url=context["url"],
-        actions=(ACKNOWLEDGE,) if offer else (),
-        subject=title,
+        actions=(ACKNOWLEDGE,) if _may_acknowledge(delivery, incident, context) else (),
+        subject=subject,
     )
 
 
@@ -377,7 +317,7 @@ register(
         value=KIND,
         label=gettext_lazy("Eskalasi insiden"),
         builders={EMAIL: _build_email, CHAT: _build_chat},
-        # Where each person chose to hear of incidents (email, chat or both).
+        # People choose the channels of incident messages (a linked chat account, or mail).
         topic=INCIDENTS,
         obsolete=_obsolete,
         detail=_detail,

@@ -11,11 +11,11 @@ from insiden.enums import OPEN, UNACKNOWLEDGED
 from insiden.models import Incident, IncidentHistory
 
 
-def incidents_visible_to(user, *, region: str = "") -> QuerySet[Incident]:
+def incidents_visible_to(user, *, region: str = "", as_index: bool = False) -> QuerySet[Incident]:
     qs = Incident.objects.all()
     if region:
         qs = qs.filter(core.subtree_q([region]))
-    rule = permissions.visible_q(user)
+    rule = permissions.visible_q(user, as_index=as_index)
     return qs if rule is None else qs.filter(rule)
 
 
@@ -49,6 +49,14 @@ def apply_filters(qs: QuerySet[Incident], filters: IncidentFilters, *, now=None)
 def incidents_filtered(*, user, filters: IncidentFilters, now=None) -> QuerySet[Incident]:
     qs = apply_filters(incidents_visible_to(user, region=filters.region), filters, now=now)
     return qs.select_related("region", "regency", "agency").order_by("-created_at", "-id")
+
+
+def incidents_count(*, user, filters: IncidentFilters, now=None) -> int:
+    """How many incidents `incidents_filtered` holds. Counted with the visibility rule in its
+    index-driven form: the list's ordered page is best served by the hashed form, but a count
+    of everything a person sees through it walked the whole table (docs/benchmarks.md)."""
+    qs = incidents_visible_to(user, region=filters.region, as_index=True)
+    return apply_filters(qs, filters, now=now).count()
 
 
 def incident_for_detail(*, user, pk: int) -> Incident | None:

@@ -29,7 +29,7 @@ from coordination.enums import RegionLevel
 from coordination.models import Region
 from insiden import permissions
 from insiden.enums import OPEN, UNACKNOWLEDGED, Category, Severity, Visibility
-from insiden.models import Incident, IncidentCounter
+from insiden.models import Incident, IncidentCounter, IncidentOpenCounter
 from insiden.selectors.incidents import IncidentFilters, apply_filters, incidents_visible_to
 
 LIST_LIMIT = 15
@@ -72,10 +72,7 @@ def scope_for(user) -> Scope:
     deep = tuple(c for c in access.agency_region_codes if len(c) > 5)
     extra = Q(reporter_id=user.pk)
     if access.agency_ids:
-        through = Incident.involved_agencies.through.objects.filter(
-            agency_id__in=sorted(access.agency_ids)
-        )
-        extra |= Q(pk__in=through.values("incident_id"))
+        extra |= permissions.involved_q(access.agency_ids, as_index=True)
     if deep:
         extra |= ~Q(visibility=Visibility.SECRET) & core.subtree_q(deep)
     covered = core.subtree_q(all_codes) | (
@@ -104,6 +101,43 @@ def _counter_filter(scope: Scope, filters: IncidentFilters) -> Q:
     return query
 
 
+def _open_counter_filter(scope: Scope, filters: IncidentFilters, level: str) -> Q:
+    if scope.everything and level == "province":
+        query = Q(level=IncidentOpenCounter.Level.PROVINCE)
+    else:
+        query = Q(level=IncidentOpenCounter.Level.REGENCY)
+    if not scope.everything:
+        query &= core.subtree_q(scope.all_codes) | (
+            Q(visibility=Visibility.RESTRICTED) & core.subtree_q(scope.restricted_codes)
+        )
+    if filters.region:
+        query &= Q(region__pk__startswith=filters.region)
+    if filters.category:
+        query &= Q(category=filters.category)
+    if filters.severity:
+        query &= Q(severity=filters.severity)
+    return query
+
+
+def _counter_rows(scope: Scope, filters: IncidentFilters, level: str):
+    """The grid's counts per row, category and severity from the counters: the open counter
+    unless a status is asked for (its province rows for the whole country)."""
+    if filters.status:
+        model, column, query = IncidentCounter, "regency_id", _counter_filter(scope, filters)
+    else:
+        model, column = IncidentOpenCounter, "region_id"
+        query = _open_counter_filter(scope, filters, level)
+    key = Substr(column, 1, 2) if level == "province" else F(column)
+    return (
+        model.objects.filter(query)
+        .annotate(row=key)
+        .values("row", "category", "severity")
+        .annotate(n=Sum("count"))
+        .filter(n__gt=0)
+        .order_by()
+    )
+
+
 def _counters_usable(filters: IncidentFilters) -> bool:
     # Counters are per regency and know no agency: a district filter or an agency filter
     # counts the incidents themselves (an indexed subtree or agency, so still small).
@@ -129,12 +163,25 @@ class Cell:
     def worst(self) -> int:
         return max((s for s, n in self.by_severity.items() if n), default=0)
 
+    @property
+    def critical(self) -> int:
+        return self.by_severity.get(Severity.CRITICAL, 0)
+
 
 @dataclass
 class Grid:
     rows: list  # [(code, name, {category: Cell}, total)]
     categories: list
     totals: dict
+
+    @property
+    def table(self) -> list:
+        """The rows with a cell for every category in column order, as the page draws them
+        (hundreds of cells at the whole country's size: no lookups left to the template)."""
+        return [
+            (code, name, [(cat, cells.get(cat) or Cell()) for cat, _l in self.categories], total)
+            for code, name, cells, total in self.rows
+        ]
 
 
 def grid(*, user, filters: IncidentFilters) -> Grid:
@@ -148,16 +195,7 @@ def grid(*, user, filters: IncidentFilters) -> Grid:
         cell.by_severity[severity] = cell.by_severity.get(severity, 0) + n
 
     if _counters_usable(filters):
-        key = Substr("regency_id", 1, 2) if level == "province" else F("regency_id")
-        rows = (
-            IncidentCounter.objects.filter(_counter_filter(scope, filters))
-            .annotate(row=key)
-            .values("row", "category", "severity")
-            .annotate(n=Sum("count"))
-            .filter(n__gt=0)
-            .order_by()
-        )
-        for row in rows:
+        for row in _counter_rows(scope, filters, level):
             add(row["row"], row["category"], row["severity"], row["n"])
         direct = Incident.objects.filter(scope.extra) if scope.extra is not None else None
     else:
@@ -200,10 +238,20 @@ def _open_unless_status(filters: IncidentFilters) -> IncidentFilters:
 def overdue(*, user, filters: IncidentFilters, now: datetime, limit: int = LIST_LIMIT):
     """Unacknowledged incidents past their deadline, the longest overdue first."""
     qs = apply_filters(incidents_visible_to(user, region=filters.region), _no_status(filters))
+    ids = qs.filter(status__in=list(UNACKNOWLEDGED), ack_due_at__lt=now).order_by(
+        "ack_due_at", "pk"
+    )
+    return _rows_of(ids[:limit], "ack_due_at", "pk")
+
+
+def _rows_of(ids, *order):
+    """The incidents of an ordered, limited read, in one query: the ids are chosen from a
+    covering index alone (an index-only walk that skips what the person may not see without
+    visiting the table), then only those rows are read with their regency and agency."""
     return list(
-        qs.filter(status__in=list(UNACKNOWLEDGED), ack_due_at__lt=now)
+        Incident.objects.filter(pk__in=ids.values("pk"))
         .select_related("regency", "agency")
-        .order_by("ack_due_at", "pk")[:limit]
+        .order_by(*order)
     )
 
 
@@ -215,7 +263,7 @@ def _no_status(filters: IncidentFilters) -> IncidentFilters:
 
 def latest(*, user, filters: IncidentFilters, limit: int = LIST_LIMIT):
     qs = apply_filters(incidents_visible_to(user, region=filters.region), filters)
-    return list(qs.select_related("regency", "agency").order_by("-created_at", "-id")[:limit])
+    return _rows_of(qs.order_by("-created_at", "-id")[:limit], "-created_at", "-id")
 
 
 def day_start(now: datetime, zone: str) -> datetime:

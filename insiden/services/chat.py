@@ -1,13 +1,17 @@
-"""The one-tap "Terima" under an escalation's chat message (coordination/notifications/chat.py):
-the person linked to the chat acknowledges the incident as themselves, with the same permission
-and the same service as the web's button. Registered from this layer because it calls the
-incident desk's service; imported when the app is ready."""
+""" "Terima" from a chat message: the escalation's one-tap acknowledgement.
+
+The escalation kind (insiden.notifications.escalation) offers the button while the incident
+waits; pressing it runs `incident_acknowledge` as the person linked to the presser's chat
+account, with that person's rights (only the responsible agency may acknowledge). A second press,
+or a press after someone else acknowledged, writes nothing and names who did it. Registered
+here, in the layer of the service the action calls (coordination.notifications.registry).
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from coordination.notifications import registry
 from coordination.notifications.chat import Action, Done
-from coordination.notifications.registry import register_action
 from insiden import permissions
 from insiden.enums import UNACKNOWLEDGED
 from insiden.models import Incident
@@ -16,25 +20,24 @@ from insiden.services.incidents import incident_acknowledge
 
 
 def acknowledge_from_chat(*, delivery, person) -> Done:
-    """Acknowledge the delivery's incident as `person`; a second press (by anyone who may)
-    answers who acknowledged it and when."""
     pk, _round, _step = parse_key(delivery.key)
     incident = Incident.objects.select_related("region", "acknowledged_by").filter(pk=pk).first()
-    if incident is None or not permissions.is_responsible(person, incident):
+    if incident is None or not permissions.can_view_incident(person, incident):
         raise PermissionDenied
-    first = incident.status in UNACKNOWLEDGED
-    if first:
+    if incident.status in UNACKNOWLEDGED:
+        if not permissions.can_acknowledge_incident(person, incident):
+            raise PermissionDenied
         incident = incident_acknowledge(actor=person, incident=incident)
-    by = incident.acknowledged_by
-    return Done(
-        by=by.full_name if by is not None else str(_("sistem")),
-        at=incident.acknowledged_at,
-        place=incident.region,
-        now=first and incident.acknowledged_by_id == person.pk,
-    )
+        if incident.acknowledged_by_id == person.pk:
+            return Done(by=person.full_name, at=incident.acknowledged_at, place=incident.region)
+        # Someone else acknowledged it between the read and the lock.
+        incident = Incident.objects.select_related("region", "acknowledged_by").get(pk=pk)
+    by = incident.acknowledged_by.full_name if incident.acknowledged_by else ""
+    at = incident.acknowledged_at or incident.updated_at
+    return Done(by=by, at=at, place=incident.region, now=False)
 
 
-register_action(
+registry.register_action(
     KIND,
     Action(
         name=ACKNOWLEDGE,

@@ -26,6 +26,7 @@ from insiden.models import IncidentPhoto, IncidentTask
 from insiden.selectors.incidents import (
     incident_duplicates,
     incident_history,
+    incidents_count,
     incidents_filtered,
     incidents_visible_to,
 )
@@ -51,8 +52,12 @@ PAGE_SIZE = 50
 @require_GET
 def incident_list(request):
     filters = filters_from(request)
-    qs = incidents_filtered(user=request.user, filters=filters, now=timezone.now())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    paginator = Paginator(
+        incidents_filtered(user=request.user, filters=filters, now=now), PAGE_SIZE
+    )
+    paginator.count = incidents_count(user=request.user, filters=filters, now=now)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "insiden/list.html",

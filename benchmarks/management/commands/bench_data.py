@@ -50,12 +50,18 @@ class Command(BaseCommand):
             help="do nothing when this database already holds the dataset of this scale and seed",
         )
         parser.add_argument(
+            "--incidents",
+            type=int,
+            default=None,
+            help="historical incidents to generate (default: 1,000,000 x --scale)",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="also wipe accounts the generator did not create",
         )
 
-    def handle(self, *args, scale, seed, anchor, province, force, reuse, **options):
+    def handle(self, *args, scale, seed, anchor, province, force, reuse, incidents, **options):
         if settings.PRODUCTION:
             raise CommandError(
                 "bench_data replaces data: it never runs with PILKADA_ENV=production."
@@ -78,7 +84,10 @@ class Command(BaseCommand):
             )
             risks_ensure(scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line))
             incidents_ensure(
-                scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line)
+                scale=scale,
+                seed=seed,
+                count=incidents,
+                log=lambda line: self.stdout.write("  " + line),
             )
             return
         self.stdout.write(
@@ -117,7 +126,9 @@ class Command(BaseCommand):
             )
         )
         risks_ensure(scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line))
-        incidents_ensure(scale=scale, seed=seed, log=lambda line: self.stdout.write("  " + line))
+        incidents_ensure(
+            scale=scale, seed=seed, count=incidents, log=lambda line: self.stdout.write("  " + line)
+        )
 
     def _same_dataset(self, *, scale, seed, province, targets: Targets) -> bool:
         if not summary_path().exists():

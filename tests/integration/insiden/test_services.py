@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from coordination.models import Delivery, Region
-from insiden.enums import EventKind, Severity, Status
-from insiden.models import Incident, IncidentCounter, IncidentHistory
+from insiden.enums import OPEN, EventKind, Severity, Status
+from insiden.models import Incident, IncidentCounter, IncidentHistory, IncidentOpenCounter
 from insiden.services.counters import counters_rebuild
 from insiden.services.incidents import (
     incident_acknowledge,
@@ -32,6 +32,13 @@ def _counts():
     }
 
 
+def _open_counts():
+    return {
+        (c.region_id, c.level, c.category, c.severity, c.visibility): c.count
+        for c in IncidentOpenCounter.objects.exclude(count=0)
+    }
+
+
 def test_report_routes_records_history_counts_and_tells_the_liaisons(desk, report):
     liaison = desk["people"]["polres_liaison"]
     incident = report(actor=liaison, severity=Severity.CRITICAL)
@@ -44,6 +51,10 @@ def test_report_routes_records_history_counts_and_tells_the_liaisons(desk, repor
         (EventKind.REPORTED, Status.REPORTED)
     ]
     assert _counts() == {("17.01", "keamanan", 4, "dilaporkan", "terbatas"): 1}
+    assert _open_counts() == {
+        ("17", IncidentOpenCounter.Level.PROVINCE, "keamanan", 4, "terbatas"): 1,
+        ("17.01", IncidentOpenCounter.Level.REGENCY, "keamanan", 4, "terbatas"): 1,
+    }
     assert list(Delivery.objects.values_list("person__email", "kind", "key")) == [
         ("polres1@uji.test", "insiden_eskalasi", f"i{incident.pk}.r1.l0")
     ]
@@ -161,6 +172,8 @@ def test_every_transition_and_who_may_make_it(desk, report, before, after, allow
         assert (entry.from_status, entry.to_status, entry.author) == (before, after, actor)
         assert _counts()[("17.01", "keamanan", 3, after, "terbatas")] == 1
         assert ("17.01", "keamanan", 3, before, "terbatas") not in _counts()
+        opened = _open_counts().get(("17.01", 2, "keamanan", 3, "terbatas"), 0)
+        assert opened == (1 if after in OPEN else 0)
     else:
         with pytest.raises(PermissionDenied):
             incident_status_change(actor=actor, incident=incident, status=after, now=T0)
@@ -269,6 +282,10 @@ def test_counters_equal_a_recount(desk, report):
     incident_status_change(actor=None, incident=incidents[0], status=Status.UNVERIFIED)
     incident_acknowledge(actor=None, incident=incidents[1])
     incident_merge(actor=None, incident=incidents[2], into=incidents[3])
-    before = _counts()
+    before, open_before = _counts(), _open_counts()
+    # Open: the acknowledged one and the one the duplicate was merged into, in the province's
+    # row and in the regency's.
+    assert sum(open_before.values()) == 4
     counters_rebuild()
     assert _counts() == before
+    assert _open_counts() == open_before

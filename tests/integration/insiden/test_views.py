@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.models import Delivery
-from insiden.enums import Status
+from insiden.enums import Severity, Status
 from insiden.models import Incident
+from insiden.services.incidents import incident_status_change
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +147,27 @@ def test_situation_room_lists_overdue_first_and_the_grid(client, desk, report):
     assert old.title in overdue
     assert "Baru saja" not in overdue
     assert ">2</a>" in body  # 17.01 x keamanan: two open incidents
+
+
+def test_situation_grid_cells_open_links_critical_counts_and_a_status_filter(client, desk, report):
+    report(severity=Severity.CRITICAL)
+    report(severity=Severity.HIGH)
+    closed = report(severity=Severity.LOW)
+    incident_status_change(actor=None, incident=closed, status=Status.UNVERIFIED)
+    client.force_login(desk["people"]["regency_staff"])
+    body = client.get(reverse("insiden:situation")).content.decode()
+    grid = body.split('id="grid-h"')[1].split("</section>")[0]
+    # Open incidents only (the closed one is not counted), linked to the open list, the
+    # critical ones named, the cell coloured by the gravest.
+    assert (
+        '<td class="num level-very-high"><a href="/insiden/?wilayah=17.01&amp;kategori=keamanan'
+        '&amp;terbuka=1">2</a> <span class="sev">(1 kritis)</span></td>'
+    ) in grid
+    body = client.get(reverse("insiden:situation"), {"status": Status.UNVERIFIED}).content
+    grid = body.decode().split('id="grid-h"')[1].split("</section>")[0]
+    assert '<td class="num"><a href="/insiden/?wilayah=17.01&amp;kategori=keamanan">1</a></td>' in (
+        grid
+    )
 
 
 def test_wall_view_per_province(client, desk, report):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from messaging import ratelimit
 from messaging.enums import TELEGRAM
 from messaging.models import ChatLink
-from tests.integration.insiden.conftest import desk, report  # noqa: F401 (the incident desk's world)
 from tests.telegram_standin import TOKEN, USERNAME, BotAPIStandIn
 
 SECRET = "rahasia-webhook_uji"
