@@ -1,7 +1,7 @@
 """Writes of the incident desk: reporting, acknowledging, the status changes, referral, merging,
-comments, photos. Each checks its predicate (`actor=None` is a system write: a public report,
-an agency's system), locks the incident, appends to its history, moves the situation room's
-counters and raises the situation version, all in one transaction."""
+comments (photos: `photos.py`). Each checks its predicate (`actor=None` is a system write: a
+public report, an agency's system), locks the incident, appends to its history, moves the
+situation room's counters and raises the situation version, all in one transaction."""
 
 from datetime import datetime, timedelta
 
@@ -17,7 +17,6 @@ from insiden import permissions
 from insiden.enums import (
     CLOSED,
     CRITICAL_REMINDER_MINUTES,
-    MAX_PHOTOS,
     MAX_TPS_NUMBER,
     OPEN,
     TRANSITIONS,
@@ -28,12 +27,13 @@ from insiden.enums import (
     Status,
     Visibility,
 )
-from insiden.models import Incident, IncidentComment, IncidentHistory, IncidentPhoto
+from insiden.models import Incident, IncidentComment
 from insiden.notifications import escalation
 from insiden.services import counters
+from insiden.services.history import history_add
+from insiden.services.photos import photos_clean, photos_store
 from insiden.services.routing import ack_minutes, responsible_agency
 from insiden.version import situation_changed
-from pilkada.common.images import image_reencode
 from pilkada.common.validation import full_clean_or_raise
 
 # A report's time may be a little ahead of the server's clock (a phone's clock).
@@ -59,45 +59,6 @@ def _existing(key: str | None, actor: Person | None) -> Incident | None:
     if incident is not None and actor is not None and incident.reporter_id != actor.pk:
         raise ValidationError(_("Kunci laporan ini sudah dipakai. Muat ulang formulirnya."))
     return incident
-
-
-def _photos_clean(photos) -> list:
-    photos = list(photos or [])
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": _("Paling banyak %(n)s foto.") % {"n": MAX_PHOTOS}})
-    cleaned = []
-    for upload in photos:
-        try:
-            cleaned.append(image_reencode(upload))
-        except ValidationError as exc:
-            raise ValidationError({"photos": exc.messages}) from exc
-    return cleaned
-
-
-def _store_photos(incident: Incident, cleaned, actor: Person | None) -> None:
-    for picture in cleaned:
-        photo = IncidentPhoto(
-            incident=incident,
-            content_type=picture.content_type,
-            width=picture.width,
-            height=picture.height,
-            added_by=actor,
-        )
-        # Only the re-encoded pixels are written; the upload itself never reaches the storage.
-        photo.image.save(f"foto.{picture.extension}", picture.content, save=False)
-        photo.save()
-
-
-def _history(incident, actor, kind, *, before="", after="", detail="", note=""):
-    return IncidentHistory.objects.create(
-        incident=incident,
-        author=actor,
-        kind=kind,
-        from_status=before,
-        to_status=after,
-        detail=detail[:300],
-        note=note.strip(),
-    )
 
 
 def incident_create(
@@ -144,7 +105,7 @@ def incident_create(
         errors["occurred_at"] = [_("Waktu kejadian belum terjadi.")]
     if errors:
         raise ValidationError(errors)
-    cleaned_photos = _photos_clean(photos)
+    cleaned_photos = photos_clean(photos)
     reporter_agency = _reporter_agency(actor, reporter_agency)
     regency = Region.objects.get(pk=region.pk[:5])
     agency = responsible_agency(regency=regency, category=category, severity=severity)
@@ -185,8 +146,8 @@ def incident_create(
             incident.involved_agencies.set(
                 {agency, *([reporter_agency] if reporter_agency else [])}
             )
-            _history(incident, actor, EventKind.REPORTED, after=incident.status)
-            _store_photos(incident, cleaned_photos, actor)
+            history_add(incident, actor, EventKind.REPORTED, after=incident.status)
+            photos_store(incident, cleaned_photos, actor)
             counters.counter_add(incident)
             if not awaiting:
                 escalation.notify_reported(incident)
@@ -252,7 +213,9 @@ def incident_acknowledge(
         else None
     )
     locked.save()
-    _history(locked, actor, EventKind.ACKNOWLEDGED, before=before, after=locked.status, note=note)
+    history_add(
+        locked, actor, EventKind.ACKNOWLEDGED, before=before, after=locked.status, note=note
+    )
     counters.counter_move(locked, from_status=before, to_status=locked.status)
     situation_changed()
     return locked
@@ -298,7 +261,7 @@ def incident_status_change(
     elif status == Status.REPORTED:  # reopened after "tidak terverifikasi"
         _restart_clock(locked, now)
     locked.save()
-    _history(locked, actor, EventKind.STATUS, before=before, after=status, note=note)
+    history_add(locked, actor, EventKind.STATUS, before=before, after=status, note=note)
     counters.counter_move(locked, from_status=before, to_status=status)
     if status == Status.REPORTED:
         escalation.notify_reported(locked)
@@ -344,7 +307,7 @@ def incident_refer(
     _restart_clock(locked, now)
     locked.save()
     locked.involved_agencies.add(agency)
-    _history(
+    history_add(
         locked, actor, EventKind.REFERRED, before=before, after=Status.REFERRED,
         detail=agency.name, note=note,
     )  # fmt: skip
@@ -377,11 +340,11 @@ def incident_merge(
     locked.next_escalation_at = None
     locked.closed_at = timezone.now()
     locked.save()
-    _history(
+    history_add(
         locked, actor, EventKind.MERGED, before=before, after=Status.DUPLICATE,
         detail=f"#{into.pk} {into.title}", note=note,
     )  # fmt: skip
-    _history(into, actor, EventKind.DUPLICATE_ADDED, detail=f"#{locked.pk} {locked.title}")
+    history_add(into, actor, EventKind.DUPLICATE_ADDED, detail=f"#{locked.pk} {locked.title}")
     counters.counter_move(locked, from_status=before, to_status=Status.DUPLICATE)
     situation_changed()
     return locked
@@ -402,17 +365,3 @@ def incident_comment_add(*, actor: Person | None, incident: Incident, body: str)
     return IncidentComment.objects.create(
         incident=incident, author=actor, agency_id=agency_id, body=body[:5000]
     )
-
-
-@transaction.atomic
-def incident_photos_add(*, actor: Person | None, incident: Incident, photos) -> int:
-    if actor is not None and not permissions.can_comment_incident(actor, incident):
-        raise PermissionDenied(_("Anda tidak dapat menambah foto insiden ini."))
-    room = MAX_PHOTOS - incident.photos.count()
-    photos = list(photos or [])
-    if len(photos) > room:
-        raise ValidationError({"photos": _("Paling banyak %(n)s foto.") % {"n": MAX_PHOTOS}})
-    cleaned = _photos_clean(photos)
-    _store_photos(incident, cleaned, actor)
-    _history(incident, actor, EventKind.PHOTO, detail=str(len(cleaned)))
-    return len(cleaned)

@@ -38,10 +38,11 @@ from insiden.enums import (
     Source,
     Status,
 )
-from insiden.models import Incident, IncidentHistory
+from insiden.models import Incident
 from insiden.notifications import escalation
 from insiden.selectors.public import merge_suggestions
 from insiden.services import counters
+from insiden.services.history import history_add
 from insiden.services.incidents import incident_create, incident_merge
 from insiden.services.routing import ack_minutes
 from insiden.version import situation_changed
@@ -152,18 +153,6 @@ def _locked_awaiting(actor: Person | None, incident: Incident) -> Incident:
     return locked
 
 
-def _history(incident, actor, kind, *, before, after, detail="", note=""):
-    IncidentHistory.objects.create(
-        incident=incident,
-        author=actor,
-        kind=kind,
-        from_status=before,
-        to_status=after,
-        detail=detail[:300],
-        note=note,
-    )
-
-
 @transaction.atomic
 def public_report_verify(
     *,
@@ -188,7 +177,7 @@ def public_report_verify(
     locked.next_escalation_at = locked.ack_due_at
     locked.save()
     counters.counter_add(locked)
-    _history(locked, actor, EventKind.VERIFIED, before=Status.AWAITING, after=Status.REPORTED)
+    history_add(locked, actor, EventKind.VERIFIED, before=Status.AWAITING, after=Status.REPORTED)
     escalation.notify_reported(locked)
     situation_changed()
     return locked
@@ -213,7 +202,7 @@ def public_report_archive(
     locked.next_escalation_at = None
     locked.save()
     counters.counter_move(locked, from_status=Status.AWAITING, to_status=Status.UNVERIFIED)
-    _history(
+    history_add(
         locked, actor, EventKind.ARCHIVED, before=Status.AWAITING, after=Status.UNVERIFIED,
         note=reason,
     )  # fmt: skip

@@ -35,11 +35,11 @@ from insiden.services.incidents import (
     incident_comment_add,
     incident_create,
     incident_merge,
-    incident_photos_add,
     incident_refer,
     incident_status_change,
     referral_agencies,
 )
+from insiden.services.photos import incident_photos_add
 from insiden.views.common import filters_from, incident_or_404, region_param
 from kerawanan import api as kerawanan_api
 from pilkada.common.decorators import predicate_required
