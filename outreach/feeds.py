@@ -69,11 +69,12 @@ TEXT_RELATED = ("region__parent__parent", "organiser")
 
 
 def text_stamp(event) -> str:
-    """What an event's stored VEVENT was built from: the layout, the event's version and the
-    names it shows from other rows (the organiser's, the place's)."""
+    """What an event's stored VEVENT was built from: the layout, the event's UID and version,
+    and the names it shows from other rows (the organiser's, the place's). The UID is there
+    because it is set once without a new version (the demo's stable UIDs)."""
     names = zlib.crc32(f"{event.organiser.name}\x1f{event.region.name}".encode())
     updated = int(event.updated_at.timestamp() * 1_000_000)
-    return f"{TEXT_VERSION}:{event.sequence}:{updated}:{names:08x}"
+    return f"{TEXT_VERSION}:{event.uid}:{event.sequence}:{updated}:{names:08x}"
 
 
 def texts_store(*, ids, languages=None) -> dict[tuple[int, str], str]:

@@ -206,7 +206,7 @@ def calendar_feed_events(*, filters: EventFilters) -> list[OutreachEvent]:
     return list(
         _open_data(filters)
         .select_related("region", "organiser")
-        .only("id", "sequence", "updated_at", "region__timezone", "region__name",
+        .only("id", "uid", "sequence", "updated_at", "region__timezone", "region__name",
               "organiser__name")
         .order_by("starts_at", "id")[: conf.get("OUTREACH_FEED_MAX_EVENTS")]
     )  # fmt: skip
