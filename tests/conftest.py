@@ -12,7 +12,7 @@ SMTP server or Chromium in their own folders. Locally they skip with a message w
 is missing; with PILKADA_REQUIRE_SERVICES=1 (as in CI) a missing service is a failure
 (`_unavailable`).
 
-The full garbage-query walk (tests/integration/test_url_walk.py) carries the `fuzz` marker: it
+The full garbage-query walk (tests/integration/walk/) carries the `fuzz` marker: it
 runs only when asked for (`pytest -m fuzz`, `make fuzz`); every other run samples it with the seed
 printed in the header (`PILKADA_WALK_SEED` repeats a run).
 """
