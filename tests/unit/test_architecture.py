@@ -64,3 +64,19 @@ def test_no_import_circle_beyond_the_outbox_and_its_task():
     circles = _circles(grimp.build_graph(*packages))
     assert set(circles) >= ALLOWED  # the detector sees the one circle that is allowed
     assert [sorted(c) for c in circles if c not in ALLOWED] == []
+
+
+# Small modules (docs/architecture.md): migrations are generated, the rest is read by people.
+MODULE_LINES = 400
+SKIPPED_DIRS = {".venv", "node_modules", "migrations", "var", "staticfiles", ".git"}
+
+
+def test_no_module_over_400_lines():
+    root = PYPROJECT.parent
+    long = sorted(
+        (str(path.relative_to(root)), count)
+        for path in root.rglob("*.py")
+        if not SKIPPED_DIRS & set(path.relative_to(root).parts)
+        and (count := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES
+    )
+    assert long == []
