@@ -25,7 +25,7 @@ from django.utils import timezone
 from benchmarks.runner import stack
 from coordination.enums import DeliveryKind
 from coordination.models import Delivery, MeetingInvitee, Person
-from coordination.notifications import outbox as notifications
+from coordination.notifications import sending
 from coordination.services.meeting_records import meeting_document_add
 from tests import factories
 from tests.conftest import _unavailable
@@ -176,7 +176,7 @@ def test_database_restart_under_load_fails_cleanly_and_loses_or_doubles_nothing(
         # claimed (the task retries later); pages answer 503, without a traceback.
         cluster.stop()
         early, later = ids[:10], ids[10:]
-        notifications.deliveries_enqueue(delivery_ids=early)
+        sending.deliveries_enqueue(delivery_ids=early)
         down = visitor.get(health)
         assert down.status == 503
         assert json.loads(down.body) == {
@@ -193,7 +193,7 @@ def test_database_restart_under_load_fails_cleanly_and_loses_or_doubles_nothing(
         # 2. Under load: both senders are inside an SMTP transaction (their rows claimed) when
         # the database goes again; the server accepts, the "sent" marks wait for the database.
         smtp_server.hold_after = 15
-        notifications.deliveries_enqueue(delivery_ids=later)
+        sending.deliveries_enqueue(delivery_ids=later)
         wait_until(lambda: smtp_server.held >= 2, 60, lambda: f"not held:\n{worker.tail()}")
         cluster.stop()
         smtp_server.hold_after = None
