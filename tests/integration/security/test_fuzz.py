@@ -1,7 +1,8 @@
 """The request fuzz: Hypothesis sends GET and POST requests to every URL of the apps, as every role,
 with any of the parameters the forms and lists read (and the management forms of formsets) set
 to ids, region codes, dates, words, lists of them and CSV files; or posts one of the real forms
-(tests/security/forms.py) with some of its fields replaced. No answer may be a server error.
+(tests/integration/security/forms.py) with some of its fields replaced. No answer may be a
+server error.
 
 `make test` sends a fixed, derandomized sample (PILKADA_FUZZ_REQUESTS, 150 by default);
 `make fuzz` sends 10,000 with a fresh seed each run (Hypothesis prints the failing request).
