@@ -10,8 +10,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api import serializers as out
 from api.models import ApiKey
@@ -273,3 +275,17 @@ def idempotent(request, run) -> Response:
     if outcome.replayed:
         response["Idempotent-Replayed"] = "true"
     return response
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any address under /api/v1/ that names no resource: a 404 problem document like the API's
+    other errors, not the site's HTML page (a client parses one format)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound("No resource at this address; see /api/v1/docs/.")
+
+    post = put = patch = delete = options = get

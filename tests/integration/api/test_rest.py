@@ -255,3 +255,18 @@ def test_schema_is_openapi_31_and_docs_come_from_the_portal(api_world):
         assert "'unsafe-inline'" in page["Content-Security-Policy"]
     script = client.get("/api/v1/docs/", {"script": ""})
     assert script.status_code == 200 and b"SwaggerUIBundle" in script.content
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", "/api/v1/"),
+        ("get", "/api/v1/tidak-ada/"),
+        ("post", "/api/v1/tasks/1/tidak-ada/"),
+        ("delete", "/api/v1/regions"),
+    ],
+)
+def test_an_address_without_a_resource_is_a_404_problem(api_world, method, path):
+    response = getattr(APIClient(), method)(path)
+    assert (response.status_code, response["Content-Type"]) == (404, "application/problem+json")
+    assert response.json()["title"] == "Not found"
