@@ -82,3 +82,26 @@ def test_outreach_request_form_works_with_the_keyboard_on_a_phone(browse):
     )
     expect(district.locator("option")).not_to_have_count(1)
     audit(page)
+
+
+def test_lapor_form_works_with_the_keyboard_on_a_phone(browse):
+    """The public "Lapor" form: every control in reading order with a visible focus (the
+    honeypot is never reached), and the place steps sent with Enter."""
+    page = browse("phone")
+    page.goto("/lapor/")
+    states = tab_through(page)
+    _assert_focus_visible(states)
+    assert not [s for s in states if "situs_web" in s["element"]]
+    form = page.get_by_role("main").locator("form").first
+    regency = form.get_by_label(either("Kabupaten/kota", "Regency/city"))
+    regency.focus()
+    regency.select_option("17.02")
+    step = form.get_by_role("button", name=either("Tampilkan pilihan wilayah", "Show the places"))
+    step.focus()
+    _assert_focus_visible([focused(page)])
+    page.keyboard.press("Enter")
+    district = (
+        page.get_by_role("main").locator("form").first.get_by_label(either("Kecamatan", "District"))
+    )
+    expect(district.locator("option")).not_to_have_count(1)
+    audit(page)
