@@ -20,15 +20,40 @@ from django.utils import timezone
 from coordination.enums import AgencyKind, RegionLevel
 from coordination.models import Agency, Person, Region
 from coordination.permissions import subtree_q
-from insiden.enums import DEFAULT_ACK_MINUTES, DEFAULT_ROUTES, EventKind, Severity, Status
+from insiden.enums import (
+    DEFAULT_ACK_MINUTES,
+    DEFAULT_ROUTES,
+    EventKind,
+    PublicCategory,
+    Severity,
+    Status,
+)
 from insiden.models import Incident, IncidentHistory
 from insiden.notifications.escalation import escalations_run
 from insiden.services.counters import counters_rebuild
+from insiden.services.public_reports import public_report_create
 from insiden.services.routing import routing_defaults_seed
 from insiden.version import situation_changed
 
 PROVINCE = "17"
 INCIDENTS = 300
+# Reports from the public ("Lapor") still waiting for the responsible agency's triage.
+PUBLIC_REPORTS = [
+    (
+        PublicCategory.MONEY_POLITICS,
+        "Ada orang membagikan amplop berisi uang kepada warga di dekat TPS.",
+    ),
+    (PublicCategory.LOGISTICS, "Bilik suara di TPS kami kurang satu, antrean panjang."),
+    (
+        PublicCategory.ACCESSIBILITY,
+        "TPS di lantai dua balai desa, tidak ada jalan untuk kursi roda.",
+    ),
+    (
+        PublicCategory.VOTER_LIST,
+        "Nama ibu saya tidak ada di daftar pemilih tetap padahal terdaftar.",
+    ),
+    (PublicCategory.NEUTRALITY, "Kepala dusun mengajak warga memilih pasangan calon tertentu."),
+]
 HOURS = 9
 
 # (title, category, severity weights low..critical)
@@ -147,8 +172,19 @@ def seed(*, stdout=None) -> None:
     counters_rebuild()
     situation_changed()
     escalations_run(now=now)
+    for number, (category, account) in enumerate(PUBLIC_REPORTS):
+        regency = regencies[number % len(regencies)]
+        village = Region.objects.get(code=rng.choice(villages[regency.pk]))
+        reported = now - timedelta(minutes=10 + 12 * number)
+        public_report_create(
+            category=category, region=village, occurred_at=reported - timedelta(minutes=15),
+            description=account, tps_number=rng.randrange(1, 15), now=reported,
+        )  # fmt: skip
     if stdout is not None:
-        stdout.write(f"Incident desk: a simulated voting day, {len(planned)} incidents.")
+        stdout.write(
+            f"Incident desk: a simulated voting day, {len(planned)} incidents and "
+            f"{len(PUBLIC_REPORTS)} public reports awaiting triage."
+        )
 
 
 def _outcome(incident, steps, rng, now, reported, span) -> None:

@@ -30,6 +30,12 @@ class _InArray(Func):
     output_field = BooleanField()
     conditional = True
 
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite (development only) has no arrays: the plain IN, the same set.
+        return self.as_sql(
+            compiler, connection, arg_joiner=" IN ", template="%(expressions)s", **extra_context
+        )
+
 
 def involved_q(agency_ids, *, as_index: bool = False) -> Q:
     """Incidents any of the agencies is involved in.

@@ -9,7 +9,7 @@ from django.db import migrations, models
 # regency rows, level 2); insiden.services.counters keeps both from here on.
 FILL_OPEN_COUNTER = """
 INSERT INTO insiden_incidentopencounter (region_id, level, category, severity, visibility, count)
-SELECT split_part(regency_id, '.', 1), 1, category, severity, visibility, SUM(count)
+SELECT substr(regency_id, 1, 2), 1, category, severity, visibility, SUM(count)
 FROM insiden_incidentcounter
 WHERE status IN ('dilaporkan', 'diterima', 'ditangani', 'dirujuk')
 GROUP BY 1, category, severity, visibility

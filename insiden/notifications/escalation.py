@@ -147,7 +147,12 @@ WHERE incident.id = step.id
 def _steps_record(batch: list[Incident]) -> None:
     """The batch's new escalation state in one statement (arrays joined on the id).
     `bulk_update` writes a CASE over every id for every column: quadratic in the batch, and
-    most of the job's time at thousands of incidents."""
+    most of the job's time at thousands of incidents. SQLite (development only) has no arrays:
+    `bulk_update` there."""
+    if connection.vendor != "postgresql":
+        fields = ["escalation_level", "next_escalation_at", "reminders_sent"]
+        Incident.objects.bulk_update(batch, fields)
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             _STEPS_UPDATE,

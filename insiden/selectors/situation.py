@@ -8,10 +8,12 @@ agency elsewhere, their own reports, a district-level agency's district) is coun
 incidents themselves, excluding what the counters already hold, so nothing is counted twice.
 """
 
+import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
@@ -276,6 +278,8 @@ def medians_today(*, user, filters: IncidentFilters, now: datetime, zone: str) -
     today (in `zone`)."""
     qs = apply_filters(incidents_visible_to(user, region=filters.region), _no_status(filters))
     qs = qs.filter(created_at__gte=day_start(now, zone))
+    if connection.vendor != "postgresql":
+        return _medians_in_python(qs)
     result = qs.aggregate(
         ack=Median(
             Seconds(F("acknowledged_at"), F("created_at")),
@@ -290,6 +294,21 @@ def medians_today(*, user, filters: IncidentFilters, now: datetime, zone: str) -
         "ack": _minutes(result["ack"]),
         "resolve": _minutes(result["resolve"]),
         "reported": result["reported"],
+    }
+
+
+def _medians_in_python(qs) -> dict:
+    """SQLite (development only) has no PERCENTILE_CONT: the same figures from the rows."""
+    rows = list(qs.values_list("created_at", "acknowledged_at", "resolved_at"))
+
+    def median(ends) -> int | None:
+        spans = [(end - start).total_seconds() for start, end in ends if end is not None]
+        return _minutes(statistics.median(spans)) if spans else None
+
+    return {
+        "ack": median((created, acknowledged) for created, acknowledged, _r in rows),
+        "resolve": median((created, resolved) for created, _a, resolved in rows),
+        "reported": len(rows),
     }
 
 
@@ -334,13 +353,16 @@ def wall(*, user, province: Region, now: datetime) -> list[WallRow]:
         .order_by()
     }
     oldest_ids = {}
-    if stats:
+    if stats and connection.features.can_distinct_on_fields:
         for row in (
             visible.order_by("regency_id", "created_at", "pk")
             .distinct("regency_id")
             .values("regency_id", "pk")
         ):
             oldest_ids[row["regency_id"]] = row["pk"]
+    elif stats:  # SQLite (development only): the first of each regency, read in order
+        for row in visible.order_by("created_at", "pk").values("regency_id", "pk"):
+            oldest_ids.setdefault(row["regency_id"], row["pk"])
     oldest = Incident.objects.in_bulk(list(oldest_ids.values()))
     rows = []
     for code, name in regencies:

@@ -86,7 +86,7 @@ def counters_rebuild() -> int:
         cursor.execute(f"DELETE FROM {_OPEN}")  # noqa: S608
         for level, region in (
             (IncidentOpenCounter.Level.REGENCY, "regency_id"),
-            (IncidentOpenCounter.Level.PROVINCE, "split_part(regency_id, '.', 1)"),
+            (IncidentOpenCounter.Level.PROVINCE, "substr(regency_id, 1, 2)"),
         ):
             cursor.execute(
                 f"""INSERT INTO {_OPEN} (region_id, level, category, severity, visibility, count)

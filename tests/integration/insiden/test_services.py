@@ -72,7 +72,7 @@ def test_the_same_key_twice_is_the_same_incident(desk, report):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_key_posted_at_once_from_two_connections_is_one_incident(desk):
+def test_the_same_key_posted_at_once_from_two_connections_is_one_incident(desk, require_postgres):
     liaison = desk["people"]["polres_liaison"]
     region = Region.objects.get(code=VILLAGE)
     barrier, results, errors = threading.Barrier(2), [], []

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from coordination import permissions
 from coordination.models import Agency, Membership, Person
 from coordination.services.regions import regions_load
+from insiden.models import Incident
 from outreach.models import OutreachRequest
 
 
@@ -31,6 +32,9 @@ def test_seed_demo_is_idempotent_and_creates_the_demo_logins(db):
         "proposed",
     ]
     assert OutreachRequest.objects.get(status="accepted").event.status == "draft"
+    # Public reports waiting for the responsible agency's triage, once however often it runs.
+    waiting = Incident.objects.filter(source="publik", status="menunggu_verifikasi")
+    assert waiting.count() == 5 and not waiting.filter(tracking_digest="").exists()
     assert Agency.objects.filter(kind="kpu").count() == 11
     assert Agency.objects.filter(kind="bawaslu").count() == 11
     kpu = Person.objects.get(email="kpu@demo.test")
