@@ -21,6 +21,8 @@ class EventType(models.TextChoices):
     MEETING_UPDATED = "meeting.updated", _("Rapat diubah")
     MEETING_CANCELLED = "meeting.cancelled", _("Rapat dibatalkan")
     TASK_UPDATED = "task.updated", _("Tugas diperbarui")
+    TASK_ASSIGNED = "task.assigned", _("Tugas diberikan kepada lembaga")
+    TASK_DUE_SOON = "task.due_soon", _("Tugas mendekati tenggat")
     RISK_CREATED = "risk.created", _("Kerawanan dicatat")
     RISK_UPDATED = "risk.updated", _("Kerawanan diubah")
     INCIDENT_ASSIGNED = "incident.assigned", _("Insiden diteruskan ke lembaga")
@@ -34,6 +36,8 @@ EVENT_RESOURCE = {
     EventType.MEETING_UPDATED: "meetings",
     EventType.MEETING_CANCELLED: "meetings",
     EventType.TASK_UPDATED: "tasks",
+    EventType.TASK_ASSIGNED: "tasks",
+    EventType.TASK_DUE_SOON: "tasks",
     EventType.RISK_CREATED: "risks",
     EventType.RISK_UPDATED: "risks",
     EventType.INCIDENT_ASSIGNED: "incidents",

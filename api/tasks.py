@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from api.services.idempotency import idempotent_responses_expire
-from api.services.webhooks import FAN_OUT_TASK, event_fan_out, events_sweep
+from api.services.webhooks import FAN_OUT_TASK, due_soon_record, event_fan_out, events_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -20,3 +20,10 @@ def sweep() -> dict:
     """Every minute (pilkada/settings/celery.py): events whose fan-out task was lost, and the
     first answers of Idempotency-Keys past their time."""
     return {"events": events_sweep(), "idempotency": idempotent_responses_expire()}
+
+
+@shared_task(name="api.tasks_due_soon")
+def tasks_due_soon() -> int:
+    """Hourly (pilkada/settings/celery.py): "task.due_soon" for the tasks due within
+    PILKADA_WEBHOOK_DUE_SOON_DAYS, once per task and due date."""
+    return due_soon_record()

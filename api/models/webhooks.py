@@ -60,6 +60,9 @@ class WebhookEvent(models.Model):
     # The agencies an event is addressed to (an incident assigned to one, escalated to those a
     # step concerns); empty: every subscription whose key may read the resource.
     agencies = models.JSONField(default=list, blank=True)
+    # An event that must be recorded once whoever records it (a task's "due soon" notice, once
+    # per due date, however often and from however many beats the job runs).
+    key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     # The resource as the API shows it, taken when the messages are made (the same for every
     # subscription: only those who may read the resource get it).
     payload = models.JSONField(null=True)

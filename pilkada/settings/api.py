@@ -36,6 +36,8 @@ PILKADA_API_IDEMPOTENCY_HOURS = env_int("PILKADA_API_IDEMPOTENCY_HOURS", 24)
 # Webhooks (api/webhooks/): how long one HTTP attempt may take, how long an event is worth
 # retrying, and when a subscription whose endpoint keeps failing is switched off.
 PILKADA_WEBHOOK_TIMEOUT_SECONDS = env_int("PILKADA_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Days before a task's due date that its agency's systems hear "task.due_soon" (once per date).
+PILKADA_WEBHOOK_DUE_SOON_DAYS = env_int("PILKADA_WEBHOOK_DUE_SOON_DAYS", 3)
 PILKADA_WEBHOOK_USEFUL_HOURS = env_int("PILKADA_WEBHOOK_USEFUL_HOURS", 24)
 PILKADA_WEBHOOK_DISABLE_AFTER_FAILURES = env_int("PILKADA_WEBHOOK_DISABLE_AFTER_FAILURES", 20)
 PILKADA_WEBHOOK_DISABLE_AFTER_HOURS = env_int("PILKADA_WEBHOOK_DISABLE_AFTER_HOURS", 24)

@@ -85,6 +85,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Hourly: "task.due_soon" webhook events for the tasks due within
+    # PILKADA_WEBHOOK_DUE_SOON_DAYS (one per task and due date: a task whose date moves is
+    # announced again; an hour is soon enough for a notice days ahead).
+    "api-tasks-due-soon": {
+        "task": "api.tasks_due_soon",
+        "schedule": crontab(minute=7),
+        "options": {"expires": 3000},
+    },
     # Every 15 minutes: digests are due at 07:00 in each agency's time zone (WIB, WITA, WIT are
     # an hour apart); the job sends those due and not yet sent today, so it also catches up after
     # an outage. One delivery row per person and date keeps it to one digest a day.

@@ -85,9 +85,13 @@ def test_phone_meeting_page_puts_labels_above_values(browse):
     page.goto("/koordinasi/rapat/saya/")
     page.locator("main a[href^='/koordinasi/rapat/']").first.click()
     expect(page.locator("dl.details")).to_be_visible()
+    page.wait_for_load_state("load")  # the stylesheets applied before anything is measured
     label = page.locator("dl.details dt").first.bounding_box()
     value = page.locator("dl.details dd").first.bounding_box()
-    assert value["x"] == label["x"] and value["y"] >= label["y"] + label["height"] - 1
+    # Stacked: the value starts under the label (side by side it would start past its right
+    # edge) and below it.
+    assert label["x"] <= value["x"] < label["x"] + label["width"]
+    assert value["y"] >= label["y"] + label["height"] - 1
     audit(page)
 
 

@@ -138,6 +138,15 @@ def public_report_retention_scenario(region):
     return lambda: purge_public_contacts(), []
 
 
+def due_soon_scenario(region):
+    """The tasks' "due soon" webhook events send no mail; two runs at once recording one event
+    per task and date are tested in tests/integration/api/test_webhooks_tasks.py. Run twice it
+    must not fail."""
+    from api.tasks import tasks_due_soon
+
+    return lambda: tasks_due_soon(), []
+
+
 # One scenario per periodic job of CELERY_BEAT_SCHEDULE, keyed by task name: a new periodic job
 # (the incident desk's escalation, issue #12) fails the test below until it has one. A scenario
 # makes data and returns (the job as one beat run, the recipients of the messages it must send, one
@@ -152,6 +161,7 @@ DOUBLE_RUN_SCENARIOS = {
     "outreach.purge_request_contacts": request_retention_scenario,
     "insiden.purge_public_contacts": public_report_retention_scenario,
     "api.sweep": api_sweep_scenario,
+    "api.tasks_due_soon": due_soon_scenario,
 }
 
 
