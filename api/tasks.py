@@ -4,8 +4,9 @@ import logging
 
 from celery import shared_task
 
+from api.services.due_soon import due_soon_record
 from api.services.idempotency import idempotent_responses_expire
-from api.services.webhooks import FAN_OUT_TASK, due_soon_record, event_fan_out, events_sweep
+from api.services.webhooks import FAN_OUT_TASK, event_fan_out, events_sweep
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from api.enums import EventType
 from api.models import WebhookEvent, WebhookMessage
-from api.services.webhooks import due_soon_record, subscription_create
+from api.services.due_soon import due_soon_record
+from api.services.webhooks import subscription_create
 from coordination.enums import TaskStatus
 from tests import factories
 from tests.integration.api.conftest import make_key
