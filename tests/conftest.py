@@ -35,6 +35,26 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+class AbuseClock:
+    """The time the public forms' guards read (`pilkada.common.abuse.clock`), moved by the test
+    instead of sleeping."""
+
+    def __init__(self):
+        self.now = 1_900_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> AbuseClock:
+    from pilkada.common import abuse
+
+    moved = AbuseClock()
+    monkeypatch.setattr(abuse, "clock", moved)
+    return moved
+
+
 @pytest.fixture
 def require_postgres(db):
     if connection.vendor != "postgresql":

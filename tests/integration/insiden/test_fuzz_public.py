@@ -41,18 +41,8 @@ PHOTOS = st.lists(
 )
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1_900_000_000.0
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
-def stamped(monkeypatch, desk):
-    clock = Clock()
-    monkeypatch.setattr(abuse, "clock", clock)
+def stamped(clock, desk):
     return clock
 
 

@@ -8,7 +8,6 @@ import io
 import re
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -25,23 +24,6 @@ FORM = reverse("insiden:public_report")
 STATUS = reverse("insiden:public_status")
 SENT = reverse("insiden:public_sent")
 VILLAGE = "17.01.01.2001"
-
-
-class Clock:
-    """The time the abuse guards read, moved by the test instead of sleeping."""
-
-    def __init__(self):
-        self.now = 1_900_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    moved = Clock()
-    monkeypatch.setattr(abuse, "clock", moved)
-    return moved
 
 
 def _shown(client, clock) -> dict:

@@ -35,18 +35,8 @@ SCALAR = st.one_of(
 VALUE = SCALAR | st.lists(SCALAR, min_size=1, max_size=4)
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1_900_000_000.0
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
-def stamped(monkeypatch, bengkulu):
-    clock = Clock()
-    monkeypatch.setattr(abuse, "clock", clock)
+def stamped(clock, bengkulu):
     return clock
 
 

@@ -6,7 +6,6 @@ test_views_requests_staff.py."""
 import datetime as dt
 import re
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -19,23 +18,6 @@ from pilkada.common import abuse
 from tests import factories
 
 FORM = reverse("outreach:request_form")
-
-
-class Clock:
-    """The time the abuse guards read, moved by the test instead of sleeping."""
-
-    def __init__(self):
-        self.now = 1_900_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    moved = Clock()
-    monkeypatch.setattr(abuse, "clock", moved)
-    return moved
 
 
 def _shown(client, clock) -> dict:

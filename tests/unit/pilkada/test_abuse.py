@@ -8,21 +8,6 @@ from pilkada.common import abuse
 from pilkada.common.abuse import FormStamp, PublicFormGuard, Rate
 
 
-class Clock:
-    def __init__(self, now: float = 1_900_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    moved = Clock()
-    monkeypatch.setattr(abuse, "clock", moved)
-    return moved
-
-
 def test_parse_rates_reads_counts_and_periods():
     assert abuse.parse_rates("5/h, 20/d,3/10m,1/s") == (
         Rate(5, 3600),
