@@ -176,6 +176,7 @@ FIELDS = [
     "region_id", "regency_id", "tps_number", "agency_id", "source", "reporter_contact",
     "ack_started_at", "ack_due_at", "escalation_round", "acknowledged_at", "resolved_at",
     "escalation_level", "next_escalation_at", "reminders_sent", "created_at", "updated_at",
+    "public_outcome",
 ]  # fmt: skip
 
 
@@ -213,6 +214,6 @@ SELECT pk, 'Insiden ' || category || ' ' || pk, '', category, severity, status,
     reported, reported + span, 1,
     CASE WHEN acknowledged THEN reported + span / 2 END,
     CASE WHEN status = 'selesai' THEN reported + span * 4 END,
-    CASE WHEN acknowledged THEN 0 ELSE 2 END, NULL, 0, reported, reported
+    CASE WHEN acknowledged THEN 0 ELSE 2 END, NULL, 0, reported, reported, ''
 FROM t
 """  # noqa: S608 - table names from _meta, values as parameters

@@ -64,6 +64,20 @@ def test_bench_data_history_ends_in_task_status(require_postgres):
     assert mismatched == 0
 
 
+def test_bench_data_incidents_fill_every_column_the_model_requires(require_postgres):
+    # The incidents are inserted by one SQL statement with a column list of its own: a field
+    # added to the model without a database default must be added there too.
+    from benchmarks.data.incidents import make_incidents
+    from insiden.models import Incident
+
+    _generate()
+
+    counts = make_incidents(target=50, seed=7)
+
+    assert counts["incidents"] == Incident.objects.count() == 50
+    assert counts["history"] == counts["involved"] == 50
+
+
 def test_bench_data_same_seed_same_rows(require_postgres):
     _generate()
     first = dataset_fingerprint()
