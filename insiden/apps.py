@@ -9,6 +9,6 @@ class InsidenConfig(AppConfig):
 
     def ready(self) -> None:
         # The escalation delivery kind (coordination.notifications.registry) and its chat
-        # action ("Terima").
+        # action ("Terima"); the routing rules' cache, dropped when a rule changes.
         from insiden.notifications import escalation  # noqa: F401
-        from insiden.services import chat  # noqa: F401
+        from insiden.services import chat, routing  # noqa: F401

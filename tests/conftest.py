@@ -81,6 +81,8 @@ def _isolated_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PILKADA_REQUIRE_MFA_FOR_KPU_STAFF = False
+    # The situation room shows every write at once (its settle interval has its own test).
+    settings.PILKADA_SITUATION_SETTLE_SECONDS = 0
     # The walks and the fuzz send hundreds of API requests from one address; the rate limits
     # have their own test (tests/integration/api/test_rest.py).
     rates = {"key": "100000/min", "user": "100000/min", "anon": "100000/min"}

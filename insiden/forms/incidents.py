@@ -63,6 +63,53 @@ def _children(code: str, level: int) -> list[tuple[str, str]]:
     )
 
 
+class LazyChoices:
+    """A list of choices read from the database the first time it is needed, then kept."""
+
+    def __init__(self, load):
+        self._load, self._items = load, None
+
+    def __iter__(self):
+        if self._items is None:
+            self._items = list(self._load())
+        return iter(self._items)
+
+
+def _picked_chain(user, kab: str, kec: str, desa: str) -> dict[str, Region]:
+    """The regions a post names, by code, as far as they form a chain that the person may
+    report in (a regency in scope, a district of it, a village of that district)."""
+    codes = [code for code in (kab, kec, desa) if code]
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)} if codes else {}
+    chain: dict[str, Region] = {}
+    scope = _scope_codes(user)
+    for code, level, parent in (
+        (kab, RegionLevel.REGENCY, None),
+        (kec, RegionLevel.DISTRICT, kab),
+        (desa, RegionLevel.VILLAGE, kec),
+    ):
+        region = regions.get(code)
+        if region is None or region.level != level or (parent and region.parent_id != parent):
+            break
+        if parent is None and scope is not None and not core.region_code_in_scope(code, scope):
+            break
+        if parent is not None and parent not in chain:
+            break
+        chain[code] = region
+    return chain
+
+
+class RegionStepField(forms.ChoiceField):
+    """One step of the region picker. A bound form checks the value against the regions the
+    post names (`valid_codes`, read at once) instead of listing every choice."""
+
+    valid_codes: set[str] | None = None
+
+    def valid_value(self, value) -> bool:
+        if self.valid_codes is not None:
+            return value in self.valid_codes
+        return super().valid_value(value)
+
+
 class ReportForm(forms.Form):
     """Everything on one page, the quickest fields first. Three region selects (each lists only
     the children of the one above); without JavaScript "Tampilkan pilihan wilayah" loads the
@@ -78,9 +125,9 @@ class ReportForm(forms.Form):
         initial=Severity.MEDIUM,
     )
     title = forms.CharField(label=_("Judul singkat"), max_length=140)
-    wilayah_kab = forms.ChoiceField(label=_("Kabupaten/kota"))
-    wilayah_kec = forms.ChoiceField(label=_("Kecamatan"), required=False)
-    wilayah_desa = forms.ChoiceField(label=_("Desa/kelurahan"), required=False)
+    wilayah_kab = RegionStepField(label=_("Kabupaten/kota"))
+    wilayah_kec = RegionStepField(label=_("Kecamatan"), required=False)
+    wilayah_desa = RegionStepField(label=_("Desa/kelurahan"), required=False)
     tps_number = forms.IntegerField(
         label=_("Nomor TPS"),
         required=False,
@@ -131,23 +178,38 @@ class ReportForm(forms.Form):
             return (data.get(name, "") if data is not None else initial.get(name, "")) or ""
 
         kab, kec = picked("wilayah_kab"), picked("wilayah_kec")
-        regencies = regency_choices(user)
-        self.fields["wilayah_kab"].choices = [("", "—"), *regencies]
-        districts = (
-            _children(kab, RegionLevel.DISTRICT) if any(kab == c for c, _n in regencies) else []
+        self._picked: dict[str, Region] = {}
+        if data is not None:
+            # A posted report (hundreds a second on voting day) is checked against the three
+            # regions it names, read at once; the full lists are read only when the form is
+            # shown again (the choices are lazy).
+            self._picked = _picked_chain(user, kab, kec, picked("wilayah_desa"))
+        regencies = LazyChoices(lambda: regency_choices(user))
+        districts = LazyChoices(
+            lambda: (
+                _children(kab, RegionLevel.DISTRICT) if any(kab == c for c, _n in regencies) else []
+            )
         )
-        villages = (
-            _children(kec, RegionLevel.VILLAGE) if any(kec == c for c, _n in districts) else []
+        villages = LazyChoices(
+            lambda: (
+                _children(kec, RegionLevel.VILLAGE) if any(kec == c for c, _n in districts) else []
+            )
         )
-        self.fields["wilayah_kec"].choices = [("", _("— seluruh kabupaten/kota —")), *districts]
-        self.fields["wilayah_desa"].choices = [("", _("— seluruh kecamatan —")), *villages]
-        for name in ("wilayah_kab", "wilayah_kec", "wilayah_desa"):
-            self.fields[name].widget.attrs["data-region-step"] = name
+        steps = (
+            ("wilayah_kab", [("", "—")], regencies),
+            ("wilayah_kec", [("", _("— seluruh kabupaten/kota —"))], districts),
+            ("wilayah_desa", [("", _("— seluruh kecamatan —"))], villages),
+        )
+        for name, empty, options in steps:
+            field = self.fields[name]
+            field.choices = lambda empty=empty, options=options: [*empty, *options]
+            field.valid_codes = set(self._picked) if data is not None else None
+            field.widget.attrs["data-region-step"] = name
 
     def clean(self):
         data = super().clean()
         code = data.get("wilayah_desa") or data.get("wilayah_kec") or data.get("wilayah_kab")
-        region = Region.objects.filter(code=code).first() if code else None
+        region = self._picked.get(code) if code else None
         data["region"] = region
         if data.get("tps_number") and region is not None and region.level != RegionLevel.VILLAGE:
             self.add_error("tps_number", _("Pilih desa/kelurahan untuk nomor TPS."))

@@ -40,16 +40,16 @@ from pilkada.common.validation import full_clean_or_raise
 FUTURE_SLACK = timedelta(minutes=10)
 
 
-def _reporter_agency(actor: Person | None, chosen: Agency | None) -> Agency | None:
+def _reporter_agency_id(actor: Person | None, chosen: Agency | None) -> int | None:
     if actor is None:
-        return chosen
+        return chosen.pk if chosen else None
     access = core.access_for(actor)
     if chosen is not None:
         if chosen.pk not in access.agency_ids and not access.is_superuser:
             raise ValidationError({"reporter_agency": _("Anda bukan anggota lembaga ini.")})
-        return chosen
+        return chosen.pk
     ids = sorted(access.liaison_agency_ids) or sorted(access.agency_ids)
-    return Agency.objects.filter(pk=ids[0]).first() if ids else None
+    return ids[0] if ids else None
 
 
 def _existing(key: str | None, actor: Person | None) -> Incident | None:
@@ -87,9 +87,8 @@ def incident_create(
     """
     if actor is not None and not permissions.can_report_incident(actor):
         raise PermissionDenied(_("Anda tidak dapat melaporkan insiden."))
-    existing = _existing(idempotency_key, actor)
-    if existing is not None:
-        return existing
+    # A key seen before is found by the insert's unique violation below, not by a read before
+    # it: a repeated post is rare, and the read would cost every report a round trip.
     now = now or timezone.now()
     errors: dict[str, list] = {}
     if region.level < RegionLevel.REGENCY:
@@ -106,9 +105,9 @@ def incident_create(
     if errors:
         raise ValidationError(errors)
     cleaned_photos = photos_clean(photos)
-    reporter_agency = _reporter_agency(actor, reporter_agency)
-    regency = Region.objects.get(pk=region.pk[:5])
-    agency = responsible_agency(regency=regency, category=category, severity=severity)
+    reporter_agency_id = _reporter_agency_id(actor, reporter_agency)
+    regency_code = region.pk[:5]
+    agency = responsible_agency(regency_code=regency_code, category=category, severity=severity)
     minutes = ack_minutes(province_code=region.pk[:2], severity=severity)
     # A public report waits for the responsible agency's verification: no escalation, no
     # message until then (insiden.services.public_reports starts both when it is verified).
@@ -122,29 +121,43 @@ def incident_create(
         visibility=visibility,
         occurred_at=occurred_at,
         region=region,
-        regency=regency,
+        regency_id=regency_code,
         tps_number=tps_number,
         agency=agency,
         source=source,
         reporter=actor,
-        reporter_agency=reporter_agency,
+        reporter_agency_id=reporter_agency_id,
         reporter_contact=reporter_contact.strip(),
         ack_started_at=now,
         ack_due_at=now + timedelta(minutes=minutes),
         next_escalation_at=None if awaiting else now + timedelta(minutes=minutes),
         idempotency_key=idempotency_key or None,
     )
+    # The fields' own rules (lengths, choices); the region, regency and agency were read or
+    # checked above, the key's uniqueness and the severity's range are the database's to enforce
+    # (a full_clean would ask the database for each of them first).
     full_clean_or_raise(
         incident,
         {},
-        exclude=["reporter", "reporter_agency", "acknowledged_by", "risk", "duplicate_of"],
+        exclude=[
+            "region",
+            "regency",
+            "agency",
+            "reporter",
+            "reporter_agency",
+            "acknowledged_by",
+            "risk",
+            "duplicate_of",
+        ],
         validate_unique=False,
+        validate_constraints=False,
     )
     try:
         with transaction.atomic():
             incident.save()
-            incident.involved_agencies.set(
-                {agency, *([reporter_agency] if reporter_agency else [])}
+            Incident.involved_agencies.through.objects.bulk_create(
+                Incident.involved_agencies.through(incident_id=incident.pk, agency_id=pk)
+                for pk in sorted({agency.pk, *([reporter_agency_id] if reporter_agency_id else [])})
             )
             history_add(incident, actor, EventKind.REPORTED, after=incident.status)
             photos_store(incident, cleaned_photos, actor)

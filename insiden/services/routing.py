@@ -1,10 +1,18 @@
 """Routing (which agency must act on an incident) and acknowledgement deadlines, and the writes
-with which province KPU staff change them."""
+with which province KPU staff change them.
+
+Every report reads its province's rules and deadlines; on voting day that is hundreds of reads a
+second of rows that change a few times a season. They are read once per province into the cache
+(`_province_rules`) and the cached copy is dropped after every commit that changes a rule or a
+deadline, whichever way it was written (these services, the admin: `signals`)."""
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from coordination.enums import AgencyKind
@@ -13,36 +21,76 @@ from insiden import permissions
 from insiden.enums import DEFAULT_ACK_MINUTES, DEFAULT_ROUTES, MAX_ACK_MINUTES, Category, Severity
 from insiden.models import AckDeadline, RoutingRule
 
+# A safety net only: every change drops the copy at once (`_rules_changed`).
+RULES_CACHE_SECONDS = 3600
+
+
+def _rules_key(province_code: str) -> str:
+    return f"insiden:rules:{province_code}"
+
+
+def _province_rules(province_code: str) -> dict:
+    """{"routes": {"<category>:<severity>": kind}, "minutes": {"<severity>": minutes}} of the
+    province's own rules (severity 0: every severity)."""
+    key = _rules_key(province_code)
+    rules = cache.get(key)
+    if rules is None:
+        rules = {
+            "routes": {
+                f"{category}:{severity}": kind
+                for category, severity, kind in RoutingRule.objects.filter(
+                    province_id=province_code
+                ).values_list("category", "severity", "agency_kind")
+            },
+            "minutes": {
+                str(severity): minutes
+                for severity, minutes in AckDeadline.objects.filter(
+                    province_id=province_code
+                ).values_list("severity", "minutes")
+            },
+        }
+        cache.set(key, rules, RULES_CACHE_SECONDS)
+    return rules
+
+
+@receiver([post_save, post_delete], sender=RoutingRule)
+@receiver([post_save, post_delete], sender=AckDeadline)
+def _rules_changed(sender, instance, **kwargs) -> None:
+    # Now and again after the commit: a report read in between must not keep the old copy.
+    key = _rules_key(instance.province_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
 
 def route_kind(*, province_code: str, category: str, severity: int) -> str:
     """The agency kind for a category and severity in a province: its rule for that severity,
     else its rule for every severity, else the default (insiden.enums.DEFAULT_ROUTES)."""
-    rules = {
-        rule.severity: rule.agency_kind
-        for rule in RoutingRule.objects.filter(
-            province_id=province_code, category=category, severity__in=[0, severity]
-        )
-    }
-    return rules.get(severity) or rules.get(0) or DEFAULT_ROUTES[Category(category)]
+    routes = _province_rules(province_code)["routes"]
+    return (
+        routes.get(f"{category}:{severity}")
+        or routes.get(f"{category}:0")
+        or DEFAULT_ROUTES[Category(category)]
+    )
 
 
-def responsible_agency(*, regency: Region, category: str, severity: int) -> Agency:
+def responsible_agency(*, regency_code: str, category: str, severity: int) -> Agency:
     """The agency of the routed kind in the regency; without one there, the regency's KPU; then
     the province's agency of that kind, then the province's KPU."""
-    kind = route_kind(province_code=regency.pk[:2], category=category, severity=severity)
+    province_code = regency_code[:2]
+    kind = route_kind(province_code=province_code, category=category, severity=severity)
     candidates = {
         (agency.region_id, agency.kind): agency
         for agency in Agency.objects.filter(
-            region_id__in=[regency.pk, regency.pk[:2]],
+            region_id__in=[regency_code, province_code],
             kind__in={kind, AgencyKind.KPU},
             is_active=True,
         ).order_by("-pk")
     }
     for key in (
-        (regency.pk, kind),
-        (regency.pk, AgencyKind.KPU),
-        (regency.pk[:2], kind),
-        (regency.pk[:2], AgencyKind.KPU),
+        (regency_code, kind),
+        (regency_code, AgencyKind.KPU),
+        (province_code, kind),
+        (province_code, AgencyKind.KPU),
     ):
         if key in candidates:
             return candidates[key]
@@ -50,8 +98,8 @@ def responsible_agency(*, regency: Region, category: str, severity: int) -> Agen
 
 
 def ack_minutes(*, province_code: str, severity: int) -> int:
-    row = AckDeadline.objects.filter(province_id=province_code, severity=severity).first()
-    return row.minutes if row else DEFAULT_ACK_MINUTES[Severity(severity)]
+    minutes = _province_rules(province_code)["minutes"].get(str(severity))
+    return minutes or DEFAULT_ACK_MINUTES[Severity(severity)]
 
 
 def ack_deadline(*, province_code: str, severity: int, start) -> "timedelta":

@@ -4,12 +4,19 @@ Both answer a conditional GET with 304 while nothing changed: the ETag is made f
 situation version (raised by every incident write), the person, the language, the query and the
 current minute (deadlines pass without any write). An unchanged situation costs the session,
 one cache lookup and a 304; the page's script asks every 20 seconds.
+
+While reports stream in (voting day: many a second) the version moves between any two requests.
+A page made less than PILKADA_SITUATION_SETTLE_SECONDS ago is then served again as it was (its
+ETag with it), so each screen's view is computed at most once per that interval, not once per
+refresh of every screen.
 """
 
 import hashlib
 import time
 
-from django.http import Http404, HttpResponseNotModified
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
@@ -27,21 +34,20 @@ from pilkada.common.decorators import predicate_required
 REFRESH_SECONDS = 20
 
 
-def _etag(request, extra: str = "") -> str | None:
-    version = situation_version()
-    if version is None:
-        return None
-    minute = int(time.time() // 60)
+def _now() -> float:
+    """The clock of the settle interval (tests move it)."""
+    return time.time()
+
+
+def _identity(request, extra: str) -> str:
     raw = "|".join(
-        [
-            str(version),
-            str(request.user.pk),
-            translation.get_language() or "",
-            request.GET.urlencode(),
-            str(minute),
-            extra,
-        ]
+        [str(request.user.pk), translation.get_language() or "", request.GET.urlencode(), extra]
     )
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _etag(identity: str, version: int, minute: int) -> str:
+    raw = f"{version}|{minute}|{identity}"
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 
@@ -60,17 +66,47 @@ def _finish(response, etag):
     return response
 
 
-def _not_modified_response(etag):
-    response = HttpResponseNotModified()
+def _conditional(request, build, extra: str = ""):
+    """The page (or a 304) from what was stored for this person and query when it is current
+    or younger than the settle interval; otherwise `build(etag)` makes and stores it."""
+    version = situation_version()
+    if version is None:  # no shared cache: every request computes
+        return _finish(build(""), None)
+    identity = _identity(request, extra)
+    minute = int(_now() // 60)
+    settle = settings.PILKADA_SITUATION_SETTLE_SECONDS
+    meta_key, body_key = f"insiden:room:{identity}", f"insiden:room:{identity}:body"
+    stored = cache.get(meta_key)
+    if stored is not None:
+        etag, stored_version, stored_minute, made = stored
+        current = (stored_version, stored_minute) == (version, minute)
+        if current or _now() - made < settle:
+            if _not_modified(request, etag):
+                return _finish(HttpResponseNotModified(), etag)
+            body = cache.get(body_key)
+            if body is not None:
+                return _finish(HttpResponse(body), etag)
+    etag = _etag(identity, version, minute)
+    if _not_modified(request, etag):
+        return _finish(HttpResponseNotModified(), etag)
+    response = build(etag)
+    if response.status_code == 200:
+        # Kept a little longer than the refresh interval: a screen's next conditional request
+        # finds its ETag here while nothing changed.
+        keep = max(settle, REFRESH_SECONDS) * 3
+        cache.set_many(
+            {meta_key: (etag, version, minute, _now()), body_key: response.content}, keep
+        )
     return _finish(response, etag)
 
 
 @predicate_required(permissions.can_use_desk)
 @require_GET
 def situation_view(request):
-    etag = _etag(request)
-    if _not_modified(request, etag):
-        return _not_modified_response(etag)
+    return _conditional(request, lambda etag: _situation_page(request, etag))
+
+
+def _situation_page(request, etag: str):
     now = timezone.now()
     filters = filters_from(request)
     zone = situation.province_zone(filters.region) if filters.region else "Asia/Jakarta"
@@ -91,12 +127,12 @@ def situation_view(request):
         if filters.agency
         else "",
         "refresh": REFRESH_SECONDS,
-        "etag": etag or "",
+        "etag": etag,
         "now": now,
         "query": request.GET.urlencode(),
         "wall_provinces": _wall_provinces(request.user),
     }
-    return _finish(render(request, "insiden/situation.html", context), etag)
+    return render(request, "insiden/situation.html", context)
 
 
 def _wall_provinces(user):
@@ -113,23 +149,17 @@ def wall_view(request, code: str):
     province = Region.objects.filter(code=code, level=RegionLevel.PROVINCE).first()
     if province is None:
         raise Http404
-    etag = _etag(request, extra=code)
-    if _not_modified(request, etag):
-        return _not_modified_response(etag)
-    now = timezone.now()
-    rows = situation.wall(user=request.user, province=province, now=now)
-    return _finish(
-        render(
-            request,
-            "insiden/wall.html",
-            {
-                "province": province,
-                "rows": rows,
-                "now": now,
-                "refresh": REFRESH_SECONDS,
-                "etag": etag or "",
-                "severities": sorted(Severity.choices, reverse=True),
-            },
-        ),
-        etag,
-    )
+
+    def page(etag: str):
+        now = timezone.now()
+        context = {
+            "province": province,
+            "rows": situation.wall(user=request.user, province=province, now=now),
+            "now": now,
+            "refresh": REFRESH_SECONDS,
+            "etag": etag,
+            "severities": sorted(Severity.choices, reverse=True),
+        }
+        return render(request, "insiden/wall.html", context)
+
+    return _conditional(request, page, extra=code)

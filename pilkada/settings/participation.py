@@ -55,3 +55,9 @@ PILKADA_PUBLIC_REPORT_DUPLICATE_SECONDS = env_int("PILKADA_PUBLIC_REPORT_DUPLICA
 PILKADA_PUBLIC_REPORT_RETENTION_DAYS = env_int("PILKADA_PUBLIC_REPORT_RETENTION_DAYS", 90)
 # Seconds the public situation summary and its open data are cached (at most 15 minutes).
 PILKADA_PUBLIC_SUMMARY_SECONDS = min(env_int("PILKADA_PUBLIC_SUMMARY_SECONDS", 900), 900)
+
+# The situation room under a stream of reports: a page computed less than this many seconds ago
+# is served again although incidents changed since (it refreshes itself every 20 seconds). On
+# voting day the situation changes many times a second; without this every refresh of every
+# screen would recompute it. 0: always the latest state.
+PILKADA_SITUATION_SETTLE_SECONDS = env_int("PILKADA_SITUATION_SETTLE_SECONDS", 5)

@@ -72,9 +72,8 @@ def test_seeded_defaults_route_the_same_as_no_rules(desk):
     province = Region.objects.get(code="17")
     assert routing_defaults_seed(province=province) == len(DEFAULT_ROUTES)
     assert routing_defaults_seed(province=province) == 0
-    regency = Region.objects.get(code="17.01")
     assert (
-        responsible_agency(regency=regency, category="keamanan", severity=3)
+        responsible_agency(regency_code="17.01", category="keamanan", severity=3)
         == (desk["agencies"]["polres"])
     )
 

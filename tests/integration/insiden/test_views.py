@@ -137,6 +137,35 @@ def test_situation_room_answers_304_until_something_changes(client, desk, report
     assert client.get(url, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 200
 
 
+def test_while_reports_stream_in_a_page_is_served_again_for_the_settle_interval(
+    client, desk, report, settings, monkeypatch
+):
+    from insiden.views import situation as views
+
+    settings.PILKADA_SITUATION_SETTLE_SECONDS = 5
+    moment = [1_900_000_000.0]
+    monkeypatch.setattr(views, "_now", lambda: moment[0])
+    report()
+    client.force_login(desk["people"]["regency_staff"])
+    url = reverse("insiden:situation")
+    first = client.get(url)
+    etag = first["ETag"]
+    report(title="Insiden kedua")
+    moment[0] += 4
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    again = client.get(url)
+    assert again["ETag"] == etag
+    assert "Insiden kedua" not in again.content.decode()
+    moment[0] += 2  # past the interval: the new state
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "Insiden kedua" in changed.content.decode()
+    # Nobody else is served this person's page.
+    client.force_login(desk["people"]["province_staff"])
+    assert client.get(url, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 200
+
+
 def test_situation_room_lists_overdue_first_and_the_grid(client, desk, report):
     earlier = timezone.now() - timedelta(hours=3)
     old = report(title="Belum diterima lama", occurred_at=earlier, now=earlier)
