@@ -1,5 +1,6 @@
 """The report form (phone-first, no JavaScript needed) and the forms of the incident page."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -75,10 +76,15 @@ class LazyChoices:
         return iter(self._items)
 
 
+_CODE = re.compile(r"[0-9][0-9.]{0,19}")
+
+
 def _picked_chain(user, kab: str, kec: str, desa: str) -> dict[str, Region]:
     """The regions a post names, by code, as far as they form a chain that the person may
     report in (a regency in scope, a district of it, a village of that district)."""
-    codes = [code for code in (kab, kec, desa) if code]
+    # Only what can be a region code reaches the query (a posted NUL byte would be refused by
+    # PostgreSQL with an error, not by the form with a message).
+    codes = [code for code in (kab, kec, desa) if code and _CODE.fullmatch(code)]
     regions = {r.code: r for r in Region.objects.filter(code__in=codes)} if codes else {}
     chain: dict[str, Region] = {}
     scope = _scope_codes(user)

@@ -130,3 +130,16 @@ def test_rules_page_for_province_staff_only(client, desk):
     assert RoutingRule.objects.get(province_id="17", category="logistik").agency_kind == "pemda"
     assert ack_minutes(province_code="17", severity=4) == 20
     assert AckDeadline.objects.count() == 1
+
+
+def test_a_rule_written_outside_the_services_takes_effect_at_the_next_report(desk, report):
+    # The province's rules are cached; a write from the admin (a plain save) drops the copy.
+    assert report(category="logistik").agency == desk["agencies"]["kpu"]
+    RoutingRule.objects.create(
+        province_id="17", category="logistik", severity=0, agency_kind="bawaslu"
+    )
+    assert report(category="logistik").agency == desk["agencies"]["bawaslu"]
+    deadline = AckDeadline.objects.create(province_id="17", severity=Severity.HIGH, minutes=30)
+    assert ack_minutes(province_code="17", severity=Severity.HIGH) == 30
+    deadline.delete()
+    assert ack_minutes(province_code="17", severity=Severity.HIGH) == 60
