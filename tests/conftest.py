@@ -12,9 +12,6 @@ SMTP server or Chromium in their own folders. Locally they skip with a message w
 is missing; with PILKADA_REQUIRE_SERVICES=1 (as in CI) a missing service is a failure
 (`_unavailable`).
 
-`make test` runs the suite on every core (pytest-xdist, a file's tests on one worker); each
-worker has a test database and a Redis database of its own (tests/workers.py).
-
 The full garbage-query walk (tests/integration/walk/) carries the `fuzz` marker: it
 runs only when asked for (`pytest -m fuzz`, `make fuzz`); every other run samples it with the seed
 printed in the header (`PILKADA_WALK_SEED` repeats a run).
@@ -24,14 +21,9 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from tests.workers import services_per_worker
-
-# Before anything reads Django's settings (the first `settings.` below does).
-services_per_worker()
-
-import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+import pytest
+from django.conf import settings
+from django.db import connection
 
 # Hashing passwords properly costs ~100 ms each; tests create hundreds of people.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
