@@ -209,7 +209,8 @@ class ReportForm(forms.Form):
         for name, empty, options in steps:
             field = self.fields[name]
             field.choices = lambda empty=empty, options=options: [*empty, *options]
-            field.valid_codes = set(self._picked) if data is not None else None
+            # Each step accepts only its own posted code, and only when it is in the chain.
+            field.valid_codes = {picked(name)} & set(self._picked) if data is not None else None
             field.widget.attrs["data-region-step"] = name
 
     def clean(self):
